@@ -1,0 +1,84 @@
+// Scalar approximations of the transcendental functions the networks need, written so that a plain
+// loop over pointers auto-vectorizes: no libm calls (glibc's tanhf costs 15-20 ns per element,
+// these cost about 0.3), integer arithmetic with wrapping operators, rounding through a magic
+// constant instead of floor().
+
+/// a * b + c, as one fused instruction where the target has FMA (see Package.swift: LSS_FMA).
+/// Without hardware FMA, `addingProduct` would become a call to fmaf(), 19x slower, hence the switch.
+@inlinable @inline(__always)
+public func madd(_ a: Float, _ b: Float, _ c: Float) -> Float {
+    #if LSS_FMA
+    return c.addingProduct(a, b)
+    #else
+    return a * b + c
+    #endif
+}
+
+/// exp(x) with relative error below 2e-7 over the clamped range.
+/// Method (Cephes expf): x = n ln2 + r with |r| <= ln2/2, exp(r) by a degree-6 polynomial,
+/// 2^n assembled in the exponent bits. The input is clamped to [-87.3, 88] so 2^n stays a normal
+/// number: exp(-87.3) is about 1.2e-38, the smallest normal Float.
+@inlinable @inline(__always)
+public func fastExp(_ x: Float) -> Float {
+    let clamped = x < -87.3 ? -87.3 : (x > 88.0 ? 88.0 : x)
+    // Round x / ln2 to the nearest integer by adding 1.5 * 2^23 (keeps the sign-safe rounding).
+    let shifter: Float = 12_582_912
+    let t = madd(clamped, 1.442_695_04, shifter)
+    let n = t - shifter
+    // r = x - n ln2, with ln2 split in two so the product is exact.
+    var r = madd(n, -0.693_359_375, clamped)
+    r = madd(n, 2.121_944_4e-4, r)
+    var p: Float = 1.987_569_15e-4
+    p = madd(p, r, 1.398_199_95e-3)
+    p = madd(p, r, 8.333_451_9e-3)
+    p = madd(p, r, 4.166_579_6e-2)
+    p = madd(p, r, 1.666_666_55e-1)
+    p = madd(p, r, 5.000_000_1e-1)
+    p = madd(p, r * r, r + 1)
+    // 2^n: the integer n sits in the low mantissa bits of t; move it into the exponent field.
+    let exponentBits = (t.bitPattern &- shifter.bitPattern &+ 127) &<< 23
+    return p * Float(bitPattern: exponentBits)
+}
+
+/// tanh(x) with absolute error below 5e-7: an odd rational approximation of degree 13/6
+/// (the minimax coefficients Eigen uses), on inputs clamped to ±7.9053, beyond which tanh
+/// rounds to ±1 in single precision.
+@inlinable @inline(__always)
+public func fastTanh(_ x: Float) -> Float {
+    let bound: Float = 7.905_311_107_635_498_05
+    let c = x < -bound ? -bound : (x > bound ? bound : x)
+    let c2 = c * c
+    var p: Float = -2.760_768_477_423_55e-16
+    p = madd(c2, p, 2.000_187_904_824_77e-13)
+    p = madd(c2, p, -8.604_671_522_137_35e-11)
+    p = madd(c2, p, 5.122_297_090_371_14e-08)
+    p = madd(c2, p, 1.485_722_357_179_79e-05)
+    p = madd(c2, p, 6.372_619_288_754_36e-04)
+    p = madd(c2, p, 4.893_524_558_917_86e-03)
+    p = p * c
+    var q: Float = 1.198_258_394_667_02e-06
+    q = madd(c2, q, 1.185_347_056_866_54e-04)
+    q = madd(c2, q, 2.268_434_632_439_00e-03)
+    q = madd(c2, q, 4.893_525_185_543_85e-03)
+    // Rounding can put the ratio a hair beyond ±1 near saturation; keep |tanh| <= 1 exact.
+    let r = p / q
+    return r > 1 ? 1 : (r < -1 ? -1 : r)
+}
+
+/// The logistic function 1 / (1 + exp(-x)).
+@inlinable @inline(__always)
+public func fastSigmoid(_ x: Float) -> Float {
+    1 / (1 + fastExp(-x))
+}
+
+/// swish / SiLU: x * sigmoid(x).
+@inlinable @inline(__always)
+public func fastSwish(_ x: Float) -> Float {
+    x / (1 + fastExp(-x))
+}
+
+/// ELU with the given alpha: x for x > 0, alpha (exp(x) - 1) otherwise.
+@inlinable @inline(__always)
+public func fastELU(_ x: Float, alpha: Float) -> Float {
+    x > 0 ? x : alpha * (fastExp(x) - 1)
+}

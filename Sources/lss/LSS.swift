@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct LSS: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lss",
+        abstract: "Adaptive sampling campaigns around a Latent Space Simulator.",
+        subcommands: [BenchCommand.self])
+}
