@@ -32,14 +32,20 @@ public enum DiagonalGaussianMixture {
                                      generator: inout RandomGenerator) -> Int {
         var top = logits[0]
         for j in 1..<count { top = max(top, logits[j]) }
-        var total: Float = 0
-        for j in 0..<count { total += fastExp(logits[j] - top) }
-        let target = generator.uniform() * total
-        var cumulative: Float = 0
-        for j in 0..<count {
-            cumulative += fastExp(logits[j] - top)
-            if target < cumulative { return j }
+        return withUnsafeTemporaryAllocation(of: Float.self, capacity: count) { weights in
+            var total: Float = 0
+            for j in 0..<count {
+                let w = fastExp(logits[j] - top)
+                weights[j] = w
+                total += w
+            }
+            let target = generator.uniform() * total
+            var cumulative: Float = 0
+            for j in 0..<count {
+                cumulative += weights[j]
+                if target < cumulative { return j }
+            }
+            return count - 1
         }
-        return count - 1
     }
 }
