@@ -12,7 +12,7 @@ struct FastMathTests {
             worst = max(worst, abs(Double(fastTanh(x)) - Foundation.tanh(Double(x))))
         }
         #expect(worst < 1e-6, "worst absolute error \(worst)")
-        #expect(abs(fastTanh(100) - 1) <= 1.2e-7 && fastTanh(-100) == -fastTanh(100))
+        #expect(abs(fastTanh(100) - 1) <= 3e-7 && fastTanh(-100) == -fastTanh(100))
     }
 
     @Test("exp: relative error below 5e-7 over [-80, 80]")

@@ -136,7 +136,12 @@ struct VAMPTests {
     func finiteDifferences(_ variant: VAMPVariant) {
         let x = testMatrix(12, 3, seed: 51), y = testMatrix(12, 3, seed: 52)
         GradientCheck.first([x, y], step: 1e-2) { g, t in
-            try! g.vamp2Score(t[0], t[1], variant: variant, epsilon: 1e-3)
+            do {
+                return try g.vamp2Score(t[0], t[1], variant: variant, epsilon: 1e-3)
+            } catch {
+                Issue.record("vamp2Score failed: \(error)")
+                return g.constant(0)
+            }
         }
     }
 

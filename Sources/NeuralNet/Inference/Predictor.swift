@@ -1,7 +1,9 @@
 /// Runs a trained network forward without a graph, reusing its buffers: for sampling loops and
 /// decoding, where a tape's bookkeeping would cost more than the arithmetic.
 ///
-/// It reads the model's weights by reference, so it sees later training. BatchNorm runs in
+/// Large batches go through the whole network in chunks of `chunkRows` rows, so the activations of
+/// one chunk stay in cache from layer to layer instead of streaming whole-batch matrices through
+/// memory. It reads the model's weights by reference, so it sees later training. BatchNorm runs in
 /// inference mode (running statistics). Layers other than Dense, BatchNorm and ActivationLayer are
 /// not supported.
 public final class Predictor {
@@ -14,12 +16,16 @@ public final class Predictor {
     private let steps: [Step]
     public let inputSize: Int
     public let outputSize: Int
+    /// Rows per chunk for batched prediction.
+    public let chunkRows: Int
     /// Per step, the output width.
     private let widths: [Int]
-    private var batchBuffers: [Int: [(z: Matrix, y: Matrix)]] = [:]
-    private let rowBuffers: [(z: Matrix, y: Matrix)]
+    private let chunkBuffers: [Matrix]
+    private let rowBuffers: [Matrix]
+    private var outputs: [Int: Matrix] = [:]
 
-    public init(_ model: Sequential) {
+    public init(_ model: Sequential, chunkRows: Int = 1024) {
+        precondition(chunkRows > 0, "Predictor: chunkRows must be positive")
         var steps: [Step] = [], widths: [Int] = []
         var width = -1, input = -1
         for layer in model.layers {
@@ -43,9 +49,11 @@ public final class Predictor {
         precondition(!steps.isEmpty, "Predictor: empty model")
         self.steps = steps
         self.widths = widths
+        self.chunkRows = chunkRows
         inputSize = input
         outputSize = width
-        rowBuffers = widths.map { (Matrix(rows: 1, cols: $0), Matrix(rows: 1, cols: $0)) }
+        chunkBuffers = widths.map { Matrix(rows: chunkRows, cols: $0) }
+        rowBuffers = widths.map { Matrix(rows: 1, cols: $0) }
     }
 
     /// The network applied to each row of x. The result is owned by the predictor and is
@@ -53,19 +61,21 @@ public final class Predictor {
     public func predict(_ x: Matrix) -> Matrix {
         precondition(x.cols == inputSize, "Predictor: input has \(x.cols) columns, the network takes \(inputSize)")
         let n = x.rows
-        let buffers: [(z: Matrix, y: Matrix)]
-        if let existing = batchBuffers[n] {
-            buffers = existing
-        } else {
-            buffers = widths.map { (Matrix(rows: n, cols: $0), Matrix(rows: n, cols: $0)) }
-            batchBuffers[n] = buffers
+        let output = outputs[n] ?? Matrix(rows: n, cols: outputSize)
+        outputs[n] = output
+        var start = 0
+        while start < n {
+            let rows = min(chunkRows, n - start)
+            var current = UnsafePointer(x.pointer + start * inputSize)
+            for (k, step) in steps.enumerated() {
+                let target = k == steps.count - 1 ? output.pointer + start * outputSize : chunkBuffers[k].pointer
+                run(step, input: current, rows: rows, output: target,
+                    inputWidth: k == 0 ? inputSize : widths[k - 1], width: widths[k])
+                current = UnsafePointer(target)
+            }
+            start += rows
         }
-        var current = UnsafePointer(x.pointer)
-        for (k, step) in steps.enumerated() {
-            current = run(step, input: current, rows: n, z: buffers[k].z.pointer, y: buffers[k].y.pointer,
-                          inputWidth: k == 0 ? inputSize : widths[k - 1], width: widths[k])
-        }
-        return current == UnsafePointer(buffers.last!.z.pointer) ? buffers.last!.z : buffers.last!.y
+        return output
     }
 
     /// The network applied to a single row; returns a pointer to `outputSize` values owned by the
@@ -73,32 +83,27 @@ public final class Predictor {
     public func predictRow(_ x: UnsafePointer<Float>) -> UnsafePointer<Float> {
         var current = x
         for (k, step) in steps.enumerated() {
-            current = run(step, input: current, rows: 1, z: rowBuffers[k].z.pointer, y: rowBuffers[k].y.pointer,
-                          inputWidth: k == 0 ? inputSize : widths[k - 1], width: widths[k])
+            run(step, input: current, rows: 1, output: rowBuffers[k].pointer,
+                inputWidth: k == 0 ? inputSize : widths[k - 1], width: widths[k])
+            current = UnsafePointer(rowBuffers[k].pointer)
         }
         return current
     }
 
-    /// Drops the buffers kept for batch sizes seen so far.
-    public func releaseBuffers() { batchBuffers.removeAll() }
+    /// Drops the output matrices kept for batch sizes seen so far.
+    public func releaseBuffers() { outputs.removeAll() }
 
-    private func run(_ step: Step, input: UnsafePointer<Float>, rows: Int, z: UnsafeMutablePointer<Float>,
-                     y: UnsafeMutablePointer<Float>, inputWidth: Int, width: Int) -> UnsafePointer<Float> {
+    private func run(_ step: Step, input: UnsafePointer<Float>, rows: Int, output: UnsafeMutablePointer<Float>,
+                     inputWidth: Int, width: Int) {
         switch step {
         case .dense(let d):
             if rows == 1 {
-                BLAS.sgemv(trans: true, rows: inputWidth, cols: width, a: d.weight.value.pointer, x: input, y: z)
+                BLAS.sgemv(trans: true, rows: inputWidth, cols: width, a: d.weight.value.pointer, x: input, y: output)
             } else {
                 BLAS.sgemm(transA: false, transB: false, m: rows, n: width, k: inputWidth,
-                           a: input, lda: inputWidth, b: d.weight.value.pointer, ldb: width, c: z, ldc: width)
+                           a: input, lda: inputWidth, b: d.weight.value.pointer, ldb: width, c: output, ldc: width)
             }
-            let out = d.activation == .identity ? z : y
-            if let b = d.bias {
-                d.activation.applyWithBias(z: z, bias: b.value.pointer, y: out, rows: rows, cols: width)
-            } else if d.activation != .identity {
-                d.activation.apply(z, y, count: rows * width)
-            }
-            return UnsafePointer(out)
+            d.activation.applyInPlace(output, bias: d.bias.map { UnsafePointer($0.value.pointer) }, rows: rows, cols: width)
         case .batchNorm(let b):
             let mean = b.runningMean.value.pointer, variance = b.runningVariance.value.pointer
             let gamma = b.scale.value.pointer, beta = b.shift.value.pointer
@@ -106,14 +111,12 @@ public final class Predictor {
             let factor = (0..<width).map { gamma[$0] / (variance[$0] + b.epsilon).squareRoot() }
             factor.withUnsafeBufferPointer { s in
                 for r in 0..<rows {
-                    let xr = input + r * width, yr = y + r * width
+                    let xr = input + r * width, yr = output + r * width
                     for j in 0..<width { yr[j] = madd(xr[j] - mean[j], s[j], beta[j]) }
                 }
             }
-            return UnsafePointer(y)
         case .activation(let f):
-            f.apply(input, y, count: rows * width)
-            return UnsafePointer(y)
+            f.apply(input, output, count: rows * width)
         }
     }
 }

@@ -53,6 +53,31 @@ public enum Activation: Equatable, Sendable, Codable {
         }
     }
 
+    /// z = f(z + bias) in place, for inference, where the pre-activation is not needed again.
+    public func applyInPlace(_ z: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, rows: Int, cols: Int) {
+        guard let bias else {
+            apply(z, z, count: rows * cols)
+            return
+        }
+        switch self {
+        case .identity: Self.inPlaceLoop(z, bias, rows, cols) { $0 }
+        case .tanh: Self.inPlaceLoop(z, bias, rows, cols) { fastTanh($0) }
+        case .sigmoid: Self.inPlaceLoop(z, bias, rows, cols) { fastSigmoid($0) }
+        case .relu: Self.inPlaceLoop(z, bias, rows, cols) { $0 > 0 ? $0 : 0 }
+        case .elu(let alpha): Self.inPlaceLoop(z, bias, rows, cols) { fastELU($0, alpha: alpha) }
+        case .swish: Self.inPlaceLoop(z, bias, rows, cols) { fastSwish($0) }
+        }
+    }
+
+    @inline(__always)
+    private static func inPlaceLoop(_ z: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>,
+                                    _ rows: Int, _ cols: Int, _ f: (Float) -> Float) {
+        for r in 0..<rows {
+            let zr = z + r * cols
+            for j in 0..<cols { zr[j] = f(zr[j] + bias[j]) }
+        }
+    }
+
     @inline(__always)
     private static func biasLoop(_ z: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>,
                                  _ y: UnsafeMutablePointer<Float>, _ rows: Int, _ cols: Int,

@@ -3,10 +3,11 @@ import Foundation
 
 /// Thin wrappers over OpenBLAS with a per-call thread policy.
 ///
-/// OpenBLAS's thread pool busy-waits, and on 2 threads it is measured *slower* for small products
-/// (4096×100×100 drops from 92 to 51 GFLOP/s) and 5x slower for single-row sgemv. So each call
-/// picks its thread count from its size: one thread below `parallelThreshold` multiply-adds, the
-/// configured maximum above it. The thread count of OpenBLAS is process-wide state; it is only
+/// OpenBLAS's thread pool busy-waits: on 2 threads, single-row sgemv is 5x slower, and on some
+/// CPUs small products are too (4096×100×100 dropped from 92 to 51 GFLOP/s on a Zen 4; on the
+/// Zen 2-class machines lss is developed on, 2 threads win from about 10⁷ multiply-adds up). So
+/// each call picks its thread count from its size: one thread below `parallelThreshold`
+/// multiply-adds (LSS_BLAS_PARALLEL_MIN, default 10⁷), the configured maximum above it. The thread count of OpenBLAS is process-wide state; it is only
 /// changed when a call needs a different value.
 public enum BLAS {
     /// The most threads any call uses: LSS_THREADS, else OPENBLAS_NUM_THREADS, else the cores.
@@ -34,7 +35,7 @@ public enum BLAS {
             if let v = env["OPENBLAS_NUM_THREADS"].flatMap(Int.init), v > 0 { return v }
             return ProcessInfo.processInfo.activeProcessorCount
         }(),
-        threshold: ProcessInfo.processInfo.environment["LSS_BLAS_PARALLEL_MIN"].flatMap(Int.init) ?? 50_000_000))
+        threshold: ProcessInfo.processInfo.environment["LSS_BLAS_PARALLEL_MIN"].flatMap(Int.init) ?? 10_000_000))
 
     /// Sets the OpenBLAS thread count for the next calls, if it differs from the current one.
     @inline(__always)
@@ -65,6 +66,11 @@ public enum BLAS {
         if k == 0 {
             // BLAS would scale C by beta; make that explicit so beta = 0 clears garbage.
             for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] } }
+            return
+        }
+        if alpha == 1 && beta == 0 && min(m, n, k) <= SkinnyGEMM.maximumWidth
+            && SkinnyGEMM.run(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
+                              c: c, ldc: ldc) {
             return
         }
         useThreads(forWork: m * n * k)
