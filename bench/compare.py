@@ -15,7 +15,7 @@ first, so slow drift on the machine hits both equally:
 
 SWIFT_CMD comes from --swift-cmd, else the SWIFT_CMD environment variable,
 else <repo>/.build/release/lss; it may contain arguments (shell-split).
-PY comes from --python, else /work/torch-venv/bin/python if present, else
+PY comes from --python, else the LSS_TORCH_PYTHON environment variable, else
 the running interpreter.
 
 Both sides print one JSON object per line with keys bench, metric, value,
@@ -40,7 +40,6 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 BENCH_PY = HERE / "pytorch" / "bench.py"
 DEFAULT_SWIFT = REPO / ".build" / "release" / "lss"
-DEFAULT_PYTHON = Path("/work/torch-venv/bin/python")
 
 # Units where a smaller number is better; every other unit is a rate.
 LOWER_IS_BETTER = {"us", "ms", "s", "ns", "ns/element", "ns/row", "us/step"}
@@ -124,7 +123,7 @@ def main(argv=None):
     p.add_argument("--swift-cmd", default=os.environ.get("SWIFT_CMD"),
                    help="lss command (default $SWIFT_CMD or <repo>/.build/release/lss)")
     p.add_argument("--python", default=None,
-                   help="python with torch (default /work/torch-venv/bin/python)")
+                   help="python with torch (default $LSS_TORCH_PYTHON, else this interpreter)")
     p.add_argument("--swift-args", default="", help="extra arguments for the lss side")
     p.add_argument("--torch-args", default="",
                    help="extra arguments for bench.py, e.g. '--threads 2 --quick'")
@@ -136,8 +135,8 @@ def main(argv=None):
     swift = shlex.split(args.swift_cmd) if args.swift_cmd else [str(DEFAULT_SWIFT)]
     if args.python:
         python = args.python
-    elif DEFAULT_PYTHON.exists():
-        python = str(DEFAULT_PYTHON)
+    elif os.environ.get("LSS_TORCH_PYTHON"):
+        python = os.environ["LSS_TORCH_PYTHON"]
     else:
         python = sys.executable
 

@@ -11,36 +11,56 @@ extension Graph {
         precondition(x.cols == w.rows, "dense: input has \(x.cols) columns, weight has \(w.rows) rows")
         if let b { precondition(b.rows == 1 && b.cols == w.cols, "dense: bias must be 1x\(w.cols)") }
         let n = x.rows, width = w.cols
-        // z = x w (+ b) is kept: swish and ELU differentiate through the pre-activation.
         let z = allocate(n, width)
         BLAS.sgemm(transA: false, transB: false, m: n, n: width, k: x.cols,
                    a: x.value.pointer, lda: x.cols, b: w.value.pointer, ldb: width, c: z.pointer, ldc: width)
-        let y = f == .identity ? z : allocate(n, width)
-        if let b {
-            f.applyWithBias(z: z.pointer, bias: b.value.pointer, y: y.pointer, rows: n, cols: width)
-        } else if f != .identity {
-            f.apply(z.pointer, y.pointer, count: y.count)
+        // Only swish differentiates through the pre-activation; every other f' is written in y
+        // (ReLU's and ELU's sign tests read y > 0, which is z > 0), so y overwrites z in place.
+        let keepsPreActivation = f.derivativeVariable == .input
+        let y = keepsPreActivation ? allocate(n, width) : z
+        let bias = b.map { UnsafePointer($0.value.pointer) }
+        if keepsPreActivation {
+            if let bias {
+                f.applyWithBias(z: z.pointer, bias: bias, y: y.pointer, rows: n, cols: width)
+            } else {
+                f.apply(z.pointer, y.pointer, count: y.count)
+            }
+        } else {
+            f.applyInPlace(z.pointer, bias: bias, rows: n, cols: width)
         }
         let inputs = b.map { [x, w, $0] } ?? [x, w]
         var output: Tensor!
         output = result(y, inputs: inputs) { [unowned self] g, needs in
-            let dz: Tensor
             if f == .identity {
-                dz = g
-            } else {
-                // The pre-activation joins the graph only when a recorded backward pass needs it.
-                let preActivation = f.derivativeVariable == .input && self.isRecording
-                    ? self.affineView(z, x: x, w: w, b: b) : self.constant(z)
-                dz = self.activationDerivative(f, x: preActivation, y: output, upstream: g)
+                return self.affineGradients(g, x: x, w: w, hasBias: b != nil, needs: needs)
             }
-            var grads: [Tensor?] = [
-                needs[0] ? self.matmul(dz, w, transposeB: true) : nil,
-                needs[1] ? self.matmul(x, dz, transposeA: true) : nil,
-            ]
-            if b != nil { grads.append(needs[2] ? self.sum(dz, axis: 0) : nil) }
-            return grads
+            if !self.isRecording && b != nil && needs[2] {
+                // First order only: f' and the bias gradient's column sums in one pass.
+                let dz = self.allocate(n, width), biasGradient = self.allocate(1, width)
+                f.derivativeProductWithColumnSums(x: z.pointer, y: y.pointer, g: g.value.pointer, out: dz.pointer,
+                                                  sums: biasGradient.pointer, rows: n, cols: width)
+                let dzTensor = self.constant(dz)
+                return [needs[0] ? self.matmul(dzTensor, w, transposeB: true) : nil,
+                        needs[1] ? self.matmul(x, dzTensor, transposeA: true) : nil,
+                        self.constant(biasGradient)]
+            }
+            // The pre-activation joins the graph only when a recorded backward pass needs it.
+            let preActivation = keepsPreActivation && self.isRecording
+                ? self.affineView(z, x: x, w: w, b: b) : self.constant(z)
+            let dz = self.activationDerivative(f, x: preActivation, y: output, upstream: g)
+            return self.affineGradients(dz, x: x, w: w, hasBias: b != nil, needs: needs)
         }
         return output
+    }
+
+    /// Gradients of z = x w (+ b) from dz: dz wᵀ, xᵀ dz and the column sums of dz.
+    private func affineGradients(_ dz: Tensor, x: Tensor, w: Tensor, hasBias: Bool, needs: [Bool]) -> [Tensor?] {
+        var grads: [Tensor?] = [
+            needs[0] ? matmul(dz, w, transposeB: true) : nil,
+            needs[1] ? matmul(x, dz, transposeA: true) : nil,
+        ]
+        if hasBias { grads.append(needs[2] ? sum(dz, axis: 0) : nil) }
+        return grads
     }
 
     /// The already computed z = x w + b as a node of the graph, so that second derivatives can
@@ -48,12 +68,7 @@ extension Graph {
     private func affineView(_ z: Matrix, x: Tensor, w: Tensor, b: Tensor?) -> Tensor {
         let inputs = b.map { [x, w, $0] } ?? [x, w]
         return result(z, inputs: inputs) { [unowned self] g, needs in
-            var grads: [Tensor?] = [
-                needs[0] ? self.matmul(g, w, transposeB: true) : nil,
-                needs[1] ? self.matmul(x, g, transposeA: true) : nil,
-            ]
-            if b != nil { grads.append(needs[2] ? self.sum(g, axis: 0) : nil) }
-            return grads
+            self.affineGradients(g, x: x, w: w, hasBias: b != nil, needs: needs)
         }
     }
 }

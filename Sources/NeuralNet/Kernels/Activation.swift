@@ -114,6 +114,20 @@ public enum Activation: Equatable, Sendable, Codable {
         }
     }
 
+    /// out = g ⊙ f'(x) as `derivativeProduct`, and sums[j] = Σ_rows out[:, j] (the bias gradient)
+    /// in the same pass over a rows × cols block.
+    public func derivativeProductWithColumnSums(x: UnsafePointer<Float>, y: UnsafePointer<Float>,
+                                                g: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>,
+                                                sums: UnsafeMutablePointer<Float>, rows: Int, cols: Int) {
+        sums.update(repeating: 0, count: cols)
+        for r in 0..<rows {
+            let offset = r * cols
+            derivativeProduct(x: x + offset, y: y + offset, g: g + offset, out: out + offset, count: cols)
+            let row = out + offset
+            for j in 0..<cols { sums[j] += row[j] }
+        }
+    }
+
     /// out = h ⊙ ∂f'/∂v, where v is `derivativeVariable` (x or y). Used only when differentiating
     /// a gradient, so it is the second derivative as seen through the chosen variable.
     public func curvatureProduct(x: UnsafePointer<Float>, y: UnsafePointer<Float>,

@@ -63,11 +63,7 @@ public enum BLAS {
                              a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                              beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
         if m == 0 || n == 0 { return }
-        if k == 0 {
-            // BLAS would scale C by beta; make that explicit so beta = 0 clears garbage.
-            for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] } }
-            return
-        }
+        if k == 0 { scaleOnly(c, m: m, n: n, ldc: ldc, beta: beta); return }
         if alpha == 1 && beta == 0 && min(m, n, k) <= SkinnyGEMM.maximumWidth
             && SkinnyGEMM.run(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
                               c: c, ldc: ldc) {
@@ -76,6 +72,13 @@ public enum BLAS {
         useThreads(forWork: m * n * k)
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
+    /// C = beta C for an empty inner dimension, where BLAS would only scale C; beta = 0 clears it
+    /// even if it held NaN.
+    @inline(__always)
+    static func scaleOnly<T: BinaryFloatingPoint>(_ c: UnsafeMutablePointer<T>, m: Int, n: Int, ldc: Int, beta: T) {
+        for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] } }
     }
 
     /// y = alpha op(A) x + beta y for a row-major rows × cols matrix A.
@@ -93,10 +96,7 @@ public enum BLAS {
                              a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
                              beta: Double = 0, c: UnsafeMutablePointer<Double>, ldc: Int) {
         if m == 0 || n == 0 { return }
-        if k == 0 {
-            for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] } }
-            return
-        }
+        if k == 0 { scaleOnly(c, m: m, n: n, ldc: ldc, beta: beta); return }
         useThreads(forWork: 2 * m * n * k)
         cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
