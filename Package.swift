@@ -86,5 +86,6 @@ let package = Package(
         ]),
 
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
+        .testTarget(name: "SystemLibraryTests", dependencies: ["CHDF5", "CNetCDF"]),
     ]
 )

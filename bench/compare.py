@@ -44,6 +44,8 @@ DEFAULT_SWIFT = REPO / ".build" / "release" / "lss"
 # Units where a smaller number is better; every other unit is a rate.
 LOWER_IS_BETTER = {"us", "ms", "s", "ns", "ns/element", "ns/row", "us/step"}
 
+WORKLOADS = ["elementwise", "blas", "mlp", "generator", "sampler"]
+
 DASH = "\u2013"  # en dash for a missing value
 
 
@@ -140,10 +142,15 @@ def main(argv=None):
     else:
         python = sys.executable
 
-    cmds = {
-        "lss": swift + ["bench", args.what, "--json"] + shlex.split(args.swift_args),
-        "pytorch": [python, str(BENCH_PY), args.what, "--json"] + shlex.split(args.torch_args),
-    }
+    # "all" is run workload by workload, so the two sides of each pair are measured seconds apart
+    # rather than minutes (the machines drift by tens of percent over minutes).
+    workloads = WORKLOADS if args.what == "all" else [args.what]
+
+    def commands(what):
+        return {
+            "lss": swift + ["bench", what, "--json"] + shlex.split(args.swift_args),
+            "pytorch": [python, str(BENCH_PY), what, "--json"] + shlex.split(args.torch_args),
+        }
 
     # (bench, metric) -> {"unit": ..., "lss": [...], "pytorch": [...]}, in first-seen order.
     rows = {}
@@ -151,8 +158,8 @@ def main(argv=None):
     for r in range(args.repeats):
         order = ("lss", "pytorch") if r % 2 == 0 else ("pytorch", "lss")
         log(f"repeat {r + 1}/{args.repeats}")
-        for side in order:
-            records, ok = run_side(side, cmds[side], args.timeout)
+        for what, side in [(w, s) for w in workloads for s in order]:
+            records, ok = run_side(side, commands(what)[side], args.timeout)
             if not ok:
                 failed.append((r, side))
             for bench, metric, value, unit in records:
