@@ -79,7 +79,8 @@ public final class Predictor {
     }
 
     /// The network applied to a single row; returns a pointer to `outputSize` values owned by the
-    /// predictor, valid until the next call. Runs on one thread without BLAS (see rowTimesMatrix).
+    /// predictor, valid until the next call. Runs single-threaded sgemv (a second OpenBLAS thread makes a
+    /// single-row product about 5x slower).
     public func predictRow(_ x: UnsafePointer<Float>) -> UnsafePointer<Float> {
         var current = x
         for (k, step) in steps.enumerated() {
@@ -88,28 +89,6 @@ public final class Predictor {
             current = UnsafePointer(rowBuffers[k].pointer)
         }
         return current
-    }
-
-    /// y = x W + b for one row x, in the axpy form (W is in × out, row-major), four rows of W per
-    /// pass so y is loaded and stored once per four. At the sizes of a sampling loop (a few hundred
-    /// at most) a BLAS sgemv call costs more in dispatch than this costs in arithmetic.
-    static func rowTimesMatrix(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                               into y: UnsafeMutablePointer<Float>, inputs: Int, outputs: Int) {
-        if let bias { y.update(from: bias, count: outputs) } else { y.update(repeating: 0, count: outputs) }
-        var i = 0
-        while i + 4 <= inputs {
-            let x0 = x[i], x1 = x[i + 1], x2 = x[i + 2], x3 = x[i + 3]
-            let w0 = w + i * outputs, w1 = w0 + outputs, w2 = w1 + outputs, w3 = w2 + outputs
-            for j in 0..<outputs {
-                y[j] = madd(x3, w3[j], madd(x2, w2[j], madd(x1, w1[j], madd(x0, w0[j], y[j]))))
-            }
-            i += 4
-        }
-        while i < inputs {
-            let xi = x[i], wi = w + i * outputs
-            for j in 0..<outputs { y[j] = madd(xi, wi[j], y[j]) }
-            i += 1
-        }
     }
 
     /// Drops the output matrices kept for batch sizes seen so far.
@@ -121,9 +100,8 @@ public final class Predictor {
         case .dense(let d):
             let bias = d.bias.map { UnsafePointer($0.value.pointer) }
             if rows == 1 {
-                Self.rowTimesMatrix(input, d.weight.value.pointer, bias: bias, into: output,
-                                    inputs: inputWidth, outputs: width)
-                d.activation.applyInPlace(output, bias: nil, rows: 1, cols: width)
+                BLAS.sgemv(trans: true, rows: inputWidth, cols: width, a: d.weight.value.pointer, x: input, y: output)
+                d.activation.applyInPlace(output, bias: bias, rows: 1, cols: width)
             } else {
                 BLAS.sgemm(transA: false, transB: false, m: rows, n: width, k: inputWidth,
                            a: input, lda: inputWidth, b: d.weight.value.pointer, ldb: width, c: output, ldc: width)
