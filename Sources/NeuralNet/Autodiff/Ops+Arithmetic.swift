@@ -53,7 +53,7 @@ extension Graph {
         let out = allocate(a.rows, a.cols)
         let x = a.value.pointer, y = out.pointer
         for i in 0..<out.count { y[i] = x[i] + s }
-        return result(out, inputs: [a]) { [unowned self] g, _ in [g] }
+        return result(out, inputs: [a]) { g, _ in [g] }
     }
 
     /// Sums a over the dimensions where the target shape is 1: the adjoint of broadcasting.
