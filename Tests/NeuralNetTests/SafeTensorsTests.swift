@@ -58,8 +58,10 @@ struct SafeTensorsTests {
         with safe_open(sys.argv[1], framework="np") as f:
             meta = f.metadata()
         out = {k: {"shape": list(v.shape), "dtype": str(v.dtype), "bits": v.view(np.uint32).ravel().tolist()} for k, v in t.items()}
-        print(json.dumps({"tensors": out, "metadata": meta}))
-        save_file({"vector": np.array([1, 2, 3], dtype=np.float32),
+        half = np.array([1.5, -2, 65504, 6e-8, -0.0, np.inf], dtype=np.float16).astype(np.float32)
+        print(json.dumps({"tensors": out, "metadata": meta, "half": half.view(np.uint32).tolist()}))
+        save_file({"half": np.array([1.5, -2, 65504, 6e-8, -0.0, np.inf], dtype=np.float16),
+                   "vector": np.array([1, 2, 3], dtype=np.float32),
                    "double": np.array([[0.1, -0.2]], dtype=np.float64),
                    "matrix": np.arange(6, dtype=np.float32).reshape(2, 3)}, sys.argv[2], metadata={"from": "python"})
         """
@@ -76,6 +78,8 @@ struct SafeTensorsTests {
         #expect(metadata == ["from": "python"])
         #expect(read["vector"]?.rows == 1 && read["vector"]?.values == [1, 2, 3])
         #expect(read["double"]?.values == [0.1, -0.2])
+        // F16, subnormal and infinity included, widened exactly as NumPy widens it.
+        #expect(read["half"]?.values.map(\.bitPattern) == (json["half"] as? [UInt32]))
         #expect(read["matrix"]?.rows == 2 && read["matrix"]?.values == [0, 1, 2, 3, 4, 5])
     }
 

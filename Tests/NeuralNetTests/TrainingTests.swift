@@ -74,7 +74,11 @@ struct TrainingTests {
         #expect(b1.map(Array.init) == b2.map(Array.init))
         #expect(b1.count == 9 && b1.last?.count == 2)
         #expect(b1.flatMap { $0 }.sorted() == s1.training)
-        #expect(miniBatches(s1.training, batchSize: 10, shuffle: false, dropLast: true, generator: &g1).count == 8)
+        #expect(miniBatches(s1.training, batchSize: 10, shuffle: false, remainder: .drop, generator: &g1).count == 8)
+        let merged = miniBatches(s1.training, batchSize: 10, shuffle: false, remainder: .merge, generator: &g1)
+        #expect(merged.map(\.count) == [10, 10, 10, 10, 10, 10, 10, 12])
+        #expect(merged.flatMap { $0 } == s1.training)
+        #expect(miniBatches([1, 2, 3], batchSize: 10, shuffle: false, remainder: .merge, generator: &g1).map(\.count) == [3])
     }
 
     @Test("after the first step a training step allocates no new buffers")
@@ -93,6 +97,34 @@ struct TrainingTests {
         }
         #expect(afterFirst > 0)
         #expect(graph.pool.freshAllocations == afterFirst)
+    }
+
+    @Test("a parameter first used without recording still gets its gradient later in the step")
+    func parameterUsedOutsideRecording() {
+        var generator = RandomGenerator(seed: 90)
+        let model = MLP.make(sizes: [3, 5, 2], hidden: .tanh, generator: &generator)
+        let x = testMatrix(8, 3, seed: 91), y = testMatrix(8, 2, seed: 92)
+        func gradients(withTargetFirst: Bool) -> [[Float]] {
+            let g = Graph()
+            if withTargetFirst { _ = g.withoutRecording { model(g.constant(testMatrix(8, 3, seed: 93)), training: false) } }
+            let loss = g.mean(g.square(g.subtract(model(g.constant(x)), g.constant(y))))
+            return g.gradients(of: loss, withRespectTo: model.parameters).map(\.values)
+        }
+        let plain = gradients(withTargetFirst: false)
+        #expect(plain.flatMap { $0 }.contains { $0 != 0 })
+        #expect(gradients(withTargetFirst: true) == plain)
+    }
+
+    @Test("clipping scales a gradient shared by two parameters once")
+    func clippingSharedGradient() {
+        let p1 = Parameter(name: "a", value: Matrix(rows: 1, cols: 1)), p2 = Parameter(name: "b", value: Matrix(rows: 1, cols: 1))
+        let g = Graph()
+        let loss = g.sum(g.square(g.add(g.add(g.parameter(p1), g.parameter(p2)), -10)))
+        let grads = g.gradients(of: loss, withRespectTo: [p1, p2])
+        #expect(grads[0].values == [-20] && grads[1].values == [-20])
+        let norm = clipGradientNorm(grads, maxNorm: 1)
+        #expect(abs(norm - Float(800).squareRoot()) < 1e-3)
+        for m in grads { #expect(abs(m.pointer[0] + Float(0.5).squareRoot()) < 1e-6) }
     }
 
     @Test("the same seed gives the same trained weights")

@@ -145,12 +145,16 @@ struct VAMPTests {
         }
     }
 
-    @Test("constant features are reported, not crashed on")
+    @Test("constant features and too few pairs are reported, not crashed on")
     func degenerate() {
         let g = Graph()
         let constant = g.constant(Matrix(rows: 10, cols: 2, repeating: 1))
         #expect(throws: LinearAlgebraError.self) {
             _ = try g.vamp2Score(constant, constant, variant: .reversible, epsilon: 0)
+        }
+        let few = g.constant(testMatrix(3, 3, seed: 53))
+        #expect(throws: VAMPError.tooFewPairs(pairs: 3, features: 3)) {
+            _ = try g.vamp2Score(few, few, variant: .nonReversible)
         }
     }
 }

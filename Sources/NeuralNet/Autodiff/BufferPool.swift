@@ -15,7 +15,7 @@ public final class BufferPool {
     /// How many bytes those fresh matrices hold.
     public private(set) var freshBytes = 0
 
-    public init() {}
+    init() {}
 
     /// A matrix of this shape whose contents are undefined; it stays lent until `recycle()`.
     func take(rows: Int, cols: Int) -> Matrix {

@@ -49,14 +49,15 @@ final class Node {
 /// update, `reset()`.
 public final class Graph {
     var nodes: [Node] = []
-    public let pool: BufferPool
+    /// The graph's own buffer pool (never shared: `reset()` recycles everything it has lent).
+    public let pool = BufferPool()
     /// While false, operations compute values only and record nothing.
     public var isRecording = true
-    private var parameterLeaves: [ObjectIdentifier: Tensor] = [:]
+    /// The leaf of each parameter used in this step; the Parameter is held so its identifier
+    /// cannot be reused by another object before `reset()`.
+    private var parameterLeaves: [ObjectIdentifier: (parameter: Parameter, leaf: Tensor)] = [:]
 
-    public init(pool: BufferPool = BufferPool()) {
-        self.pool = pool
-    }
+    public init() {}
 
     /// Forgets the tape and returns every intermediate buffer to the pool. Tensors from before the
     /// reset must not be used afterwards.
@@ -98,9 +99,12 @@ public final class Graph {
     /// The leaf for a parameter; repeated calls in one step return the same tensor, so a network
     /// applied twice (x_t and x_t+τ) accumulates both contributions into one gradient.
     public func parameter(_ p: Parameter) -> Tensor {
-        if let leaf = parameterLeaves[ObjectIdentifier(p)] { return leaf }
+        if let cached = parameterLeaves[ObjectIdentifier(p)] { return cached.leaf }
+        // A use while not recording gets a constant that is not remembered: caching it would turn
+        // the parameter into a constant for the rest of the step, and its gradient into zero.
+        guard isRecording || !p.isTrainable else { return constant(p.value) }
         let leaf = p.isTrainable ? variable(p.value) : constant(p.value)
-        parameterLeaves[ObjectIdentifier(p)] = leaf
+        parameterLeaves[ObjectIdentifier(p)] = (p, leaf)
         return leaf
     }
 
@@ -187,6 +191,14 @@ public final class Graph {
     /// next `reset()`. A parameter the loss does not use gets zeros.
     public func gradients(of loss: Tensor, withRespectTo parameters: [Parameter]) -> [Matrix] {
         let leaves = parameters.map { parameter($0) }
-        return gradients(of: loss, withRespectTo: leaves).map(\.value)
+        // Two parameters can receive the very same matrix (a + b passes its upstream gradient to
+        // both); give each its own, so in-place work such as clipping touches each once.
+        var seen = Set<ObjectIdentifier>()
+        return gradients(of: loss, withRespectTo: leaves).map { g in
+            if seen.insert(ObjectIdentifier(g.value)).inserted { return g.value }
+            let copy = allocate(g.rows, g.cols)
+            copy.assign(g.value)
+            return copy
+        }
     }
 }

@@ -14,9 +14,14 @@ extension Graph {
         let z = allocate(n, width)
         BLAS.sgemm(transA: false, transB: false, m: n, n: width, k: x.cols,
                    a: x.value.pointer, lda: x.cols, b: w.value.pointer, ldb: width, c: z.pointer, ldc: width)
-        // Only swish differentiates through the pre-activation; every other f' is written in y
-        // (ReLU's and ELU's sign tests read y > 0, which is z > 0), so y overwrites z in place.
-        let keepsPreActivation = f.derivativeVariable == .input
+        // Only swish differentiates through the pre-activation; every other f' is written in y,
+        // and ReLU's and ELU's sign tests may read y > 0 for z > 0 (true for ELU only with
+        // alpha > 0), so for those y overwrites z in place.
+        let keepsPreActivation: Bool = switch f {
+        case .swish: true
+        case .elu(let alpha): alpha <= 0
+        default: false
+        }
         let y = keepsPreActivation ? allocate(n, width) : z
         let bias = b.map { UnsafePointer($0.value.pointer) }
         if keepsPreActivation {

@@ -58,10 +58,17 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
         return Float((-2 * Foundation.log(u1)).squareRoot() * cos(2 * Double.pi * u2))
     }
 
-    /// An integer uniform in 0..<bound, without modulo bias (Lemire's method).
+    /// An integer uniform in 0..<bound, without modulo bias (Lemire's multiply-and-reject method,
+    /// written here so the stream never depends on the standard library's algorithm).
     public mutating func integer(below bound: Int) -> Int {
         precondition(bound > 0, "integer(below:) needs a positive bound")
-        return Int(next(upperBound: UInt64(bound)))
+        let range = UInt64(bound)
+        var product = next().multipliedFullWidth(by: range)
+        if product.low < range {
+            let threshold = (0 &- range) % range
+            while product.low < threshold { product = next().multipliedFullWidth(by: range) }
+        }
+        return Int(product.high)
     }
 
     /// Fills `count` values uniform in [low, high).

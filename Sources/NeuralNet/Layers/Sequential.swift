@@ -13,8 +13,9 @@ public final class Sequential: Layer {
         layers.reduce(x) { $1($0, training: training) }
     }
 
-    /// Names parameters "<prefix><index>.<name>", as PyTorch's nn.Sequential does, so a saved
-    /// file maps onto the equivalent PyTorch module.
+    /// Names parameters "<prefix><index>.<name>", as PyTorch's nn.Sequential does. The values are
+    /// not a drop-in state_dict: Dense weights are stored in × out, the transpose of
+    /// nn.Linear.weight, and vectors as 1 × n.
     public func name(prefix: String) {
         for (i, layer) in layers.enumerated() { layer.name(prefix: "\(prefix)\(i).") }
     }

@@ -9,6 +9,20 @@ public enum VAMPVariant: String, Sendable, Codable {
     case nonReversible
 }
 
+/// Why a VAMP-2 score cannot be computed from the data given.
+public enum VAMPError: Error, Equatable, CustomStringConvertible {
+    /// Fewer time-lagged pairs than one more than the feature count: the covariances are singular.
+    case tooFewPairs(pairs: Int, features: Int)
+
+    public var description: String {
+        switch self {
+        case .tooFewPairs(let pairs, let features):
+            return "VAMP-2 needs more time-lagged pairs than features: got \(pairs) pairs of \(features) features; "
+                + "use larger batches or longer trajectories"
+        }
+    }
+}
+
 extension Graph {
     /// The VAMP-2 score of features x = χ(x_t) and y = χ(x_t+τ) (n × m each, one time-lagged pair per
     /// row), as a 1 × 1 tensor to be maximized. The "1 +" counts the constant singular function
@@ -18,11 +32,12 @@ extension Graph {
     /// is written in closed form through the same factors (no eigendecomposition in the backward
     /// pass, so degenerate eigenvalues cause no trouble). Only first derivatives are provided.
     ///
-    /// - Throws: `LinearAlgebraError.notPositiveDefinite` when C0 + εI (or C00/C11 + εI) is not
+    /// - Throws: `VAMPError.tooFewPairs` with no more pairs than features;
+    ///   `LinearAlgebraError.notPositiveDefinite` when C0 + εI (or C00/C11 + εI) is not
     ///   positive definite, e.g. for constant features: raise epsilon.
     public func vamp2Score(_ x: Tensor, _ y: Tensor, variant: VAMPVariant, epsilon: Double = 1e-6) throws -> Tensor {
         precondition(x.rows == y.rows && x.cols == y.cols, "vamp2Score: x and y must have the same shape")
-        precondition(x.rows > 1, "vamp2Score needs at least two time-lagged pairs")
+        guard x.rows > x.cols else { throw VAMPError.tooFewPairs(pairs: x.rows, features: x.cols) }
         let n = x.rows, m = x.cols
         let norm = 1 / Double(n - 1)
 

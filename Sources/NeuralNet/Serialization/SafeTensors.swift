@@ -117,7 +117,7 @@ public enum SafeTensors {
                     switch width {
                     case 4: m.pointer[i] = Float(bitPattern: UInt32(littleEndian: base.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
                     case 8: m.pointer[i] = Float(Double(bitPattern: UInt64(littleEndian: base.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))))
-                    default: m.pointer[i] = Float(Float16(bitPattern: UInt16(littleEndian: base.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))))
+                    default: m.pointer[i] = halfToFloat(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
                     }
                 }
             }
@@ -153,6 +153,17 @@ public enum SafeTensors {
             p.value.pointer.update(from: m.pointer, count: m.count)
         }
         return metadata
+    }
+
+    /// IEEE binary16 to Float, by hand: Swift's Float16 type does not exist on Intel macOS.
+    static func halfToFloat(_ h: UInt16) -> Float {
+        let sign: Float = h & 0x8000 != 0 ? -1 : 1
+        let exponent = Int((h >> 10) & 0x1F), fraction = Float(h & 0x3FF)
+        switch exponent {
+        case 0: return sign * fraction * 0x1p-24                       // zero and subnormals
+        case 31: return fraction == 0 ? sign * .infinity : .nan
+        default: return sign * (1 + fraction / 1024) * Float(sign: .plus, exponent: exponent - 15, significand: 1)
+        }
     }
 
     private static func jsonString(_ s: String) -> String {

@@ -20,9 +20,19 @@ public struct DataSplit: Sendable, Equatable {
     }
 }
 
-/// Mini-batches of indices for one epoch: shuffled (seeded) or in order; the last batch holds the
-/// remainder unless `dropLast` asks to skip a short one (useful with BatchNorm, which needs > 1 row).
-public func miniBatches(_ indices: [Int], batchSize: Int, shuffle: Bool, dropLast: Bool = false,
+/// What `miniBatches` does with a last batch shorter than the batch size.
+public enum BatchRemainder: Sendable {
+    /// A batch of its own.
+    case keep
+    /// Skipped.
+    case drop
+    /// Joined to the batch before it (when there is one), so no batch is short: BatchNorm needs
+    /// more than one row, and a covariance-based loss such as VAMP-2 is meaningless on a few.
+    case merge
+}
+
+/// Mini-batches of indices for one epoch, shuffled (seeded) or in order.
+public func miniBatches(_ indices: [Int], batchSize: Int, shuffle: Bool, remainder: BatchRemainder = .keep,
                         generator: inout RandomGenerator) -> [ArraySlice<Int>] {
     precondition(batchSize > 0, "batchSize must be positive")
     var order = indices
@@ -31,8 +41,18 @@ public func miniBatches(_ indices: [Int], batchSize: Int, shuffle: Bool, dropLas
     var start = 0
     while start < order.count {
         let end = min(start + batchSize, order.count)
-        if end - start == batchSize || !dropLast { batches.append(order[start..<end]) }
+        batches.append(order[start..<end])
         start = end
+    }
+    if let last = batches.last, last.count < batchSize {
+        switch remainder {
+        case .keep: break
+        case .drop: batches.removeLast()
+        case .merge where batches.count > 1:
+            batches.removeLast()
+            batches[batches.count - 1] = order[batches[batches.count - 1].startIndex..<order.count]
+        case .merge: break
+        }
     }
     return batches
 }

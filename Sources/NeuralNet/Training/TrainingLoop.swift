@@ -33,7 +33,9 @@ public struct TrainingSettings: Sendable {
     }
 }
 
-/// Trains `parameters` by minimizing a loss built from mini-batches of sample indices.
+/// Trains `parameters` by minimizing a loss built from mini-batches of sample indices. A short
+/// last batch is merged into the one before it, so every batch has at least `batchSize` rows
+/// (or all of them, when there are fewer).
 ///
 /// `loss(graph, batch, training)` builds the loss of one batch on the graph; with `training`
 /// false it is the validation loss (BatchNorm in inference mode, nothing recorded). Returns the
@@ -52,13 +54,17 @@ public func train(parameters: [Parameter], optimizer: any Optimizer, split: Data
         let started = ContinuousClock.now
         optimizer.learningRate = settings.learningRate.learningRate(epoch: epoch)
         var lossSum: Double = 0, seen = 0, lastNorm: Float = 0
-        for batch in miniBatches(split.training, batchSize: settings.batchSize, shuffle: true,
+        for batch in miniBatches(split.training, batchSize: settings.batchSize, shuffle: true, remainder: .merge,
                                  generator: &generator) {
             let value = try loss(graph, batch, true)
             lossSum += Double(value.scalar) * Double(batch.count)
             seen += batch.count
             let grads = graph.gradients(of: value, withRespectTo: trainable)
-            if let clip = settings.clipNorm { lastNorm = clipGradientNorm(grads, maxNorm: clip) }
+            if let clip = settings.clipNorm {
+                lastNorm = clipGradientNorm(grads, maxNorm: clip)
+            } else {
+                lastNorm = gradientNorm(grads)
+            }
             optimizer.step(gradients: grads)
             graph.reset()
         }
@@ -66,7 +72,7 @@ public func train(parameters: [Parameter], optimizer: any Optimizer, split: Data
         if !split.validation.isEmpty {
             var sum: Double = 0
             for batch in miniBatches(split.validation, batchSize: settings.batchSize, shuffle: false,
-                                     generator: &generator) {
+                                     remainder: .merge, generator: &generator) {
                 let value = try graph.withoutRecording { try loss(graph, batch, false) }
                 sum += Double(value.scalar) * Double(batch.count)
                 graph.reset()
