@@ -90,6 +90,8 @@ struct LayerTests {
         let reference = mlp(g.constant(x), training: false).value.copy()
         let predictor = Predictor(mlp)
         #expect(predictor.predict(x).maxAbsoluteDifference(reference) < 1e-5)
+        // Chunks of 4 rows: 9 rows go through as 4 + 4 + 1.
+        #expect(Predictor(mlp, chunkRows: 4).predict(x).maxAbsoluteDifference(reference) < 1e-5)
         for i in 0..<9 {
             let row = x.row(i)
             let out = row.withUnsafeBufferPointer { Array(UnsafeBufferPointer(start: predictor.predictRow($0.baseAddress!), count: 3)) }

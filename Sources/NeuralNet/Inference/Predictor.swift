@@ -110,9 +110,10 @@ public final class Predictor {
         case .batchNorm(let b):
             let mean = b.runningMean.value.pointer, variance = b.runningVariance.value.pointer
             let gamma = b.scale.value.pointer, beta = b.shift.value.pointer
-            // y = (x - mean) · γ/√(var + ε) + β, with the per-column factor computed once.
-            let factor = (0..<width).map { gamma[$0] / (variance[$0] + b.epsilon).squareRoot() }
-            factor.withUnsafeBufferPointer { s in
+            // y = (x - mean) · γ/√(var + ε) + β, with the per-column factor computed once per call
+            // in scratch space (no heap allocation in a sampling loop).
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: width) { s in
+                for j in 0..<width { s[j] = gamma[j] / (variance[j] + b.epsilon).squareRoot() }
                 for r in 0..<rows {
                     let xr = input + r * width, yr = output + r * width
                     for j in 0..<width { yr[j] = madd(xr[j] - mean[j], s[j], beta[j]) }

@@ -37,7 +37,7 @@ public final class BatchNorm: Layer {
             normalized = g.divide(deviation, g.sqrt(g.add(variance, epsilon)))
             updateRunningStatistics(mean: mean.value, biasedVariance: variance.value, count: x.rows)
         } else {
-            let inverseStd = Matrix(rows: 1, cols: x.cols)
+            let inverseStd = g.allocate(1, x.cols)   // pooled: no allocation per call after the first
             for j in 0..<x.cols { inverseStd.pointer[j] = 1 / (runningVariance.value.pointer[j] + epsilon).squareRoot() }
             normalized = g.multiply(g.subtract(x, g.constant(runningMean.value)), g.constant(inverseStd))
         }
