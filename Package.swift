@@ -36,56 +36,66 @@ func kernelSettings() -> [SwiftSetting] {
 
 let kernels = kernelSettings()
 
+// LSS_CORE_ONLY=1 builds only the targets without package dependencies (system libraries,
+// NeuralNet, Trajectories, Kinetics, LatentSimulator, Engines and their tests): no dependency is
+// fetched or compiled, which makes a first debug build of the numeric core take seconds, not minutes.
+let coreOnly = environment["LSS_CORE_ONLY"] == "1"
+
+let externalPackages: [Package.Dependency] = [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+]
+
+let coreTargets: [Target] = [
+    // System libraries, found through pkg-config.
+    .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
+                   providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
+    .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+    .systemLibrary(name: "CNetCDF", pkgConfig: "netcdf", providers: [.apt(["libnetcdf-dev"])]),
+
+    // Libraries (DESIGN.md §2).
+    .target(name: "NeuralNet", dependencies: ["CBLAS"], swiftSettings: kernels),
+    .target(name: "Trajectories", dependencies: ["CHDF5", "CNetCDF"], swiftSettings: kernels),
+    .target(name: "Kinetics", dependencies: ["NeuralNet", "Trajectories"], swiftSettings: kernels),
+    .target(name: "LatentSimulator",
+            dependencies: ["NeuralNet", "Kinetics", "Trajectories"], swiftSettings: kernels),
+    .target(name: "Engines", dependencies: ["Trajectories"]),
+
+    .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
+    .testTarget(name: "SystemLibraryTests", dependencies: ["CHDF5", "CNetCDF"]),
+    .testTarget(name: "TrajectoriesTests", dependencies: ["Trajectories"], exclude: ["Fixtures"]),
+]
+
+let applicationTargets: [Target] = [
+    .target(name: "Scheduling", dependencies: [.product(name: "Logging", package: "swift-log")]),
+    .target(name: "Campaign", dependencies: [
+        "LatentSimulator", "Kinetics", "Engines", "Scheduling", "Trajectories",
+        .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "TOMLKit", package: "TOMLKit"),
+        .product(name: "Logging", package: "swift-log"),
+    ]),
+    .target(name: "Benchmarks", dependencies: ["NeuralNet", "Trajectories", "CBLAS"], swiftSettings: kernels),
+
+    // The command-line tool: a thin layer over the libraries.
+    .executableTarget(name: "lss", dependencies: [
+        "Campaign", "Benchmarks",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+    ]),
+]
+
+let coreLibraries = ["NeuralNet", "Trajectories", "Kinetics", "LatentSimulator", "Engines"]
+
 let package = Package(
     name: "lss",
     platforms: [.macOS(.v13)],
-    products: [
+    products: coreLibraries.map { Product.library(name: $0, targets: [$0]) } + (coreOnly ? [] : [
         .executable(name: "lss", targets: ["lss"]),
-        .library(name: "NeuralNet", targets: ["NeuralNet"]),
-        .library(name: "Trajectories", targets: ["Trajectories"]),
-        .library(name: "Kinetics", targets: ["Kinetics"]),
-        .library(name: "LatentSimulator", targets: ["LatentSimulator"]),
-        .library(name: "Engines", targets: ["Engines"]),
         .library(name: "Scheduling", targets: ["Scheduling"]),
         .library(name: "Campaign", targets: ["Campaign"]),
-    ],
-    dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
-        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
-        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
-    ],
-    targets: [
-        // System libraries, found through pkg-config.
-        .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
-                       providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
-        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
-        .systemLibrary(name: "CNetCDF", pkgConfig: "netcdf", providers: [.apt(["libnetcdf-dev"])]),
-
-        // Libraries (DESIGN.md §2).
-        .target(name: "NeuralNet", dependencies: ["CBLAS"], swiftSettings: kernels),
-        .target(name: "Trajectories", dependencies: ["CHDF5", "CNetCDF"], swiftSettings: kernels),
-        .target(name: "Kinetics", dependencies: ["NeuralNet", "Trajectories"], swiftSettings: kernels),
-        .target(name: "LatentSimulator",
-                dependencies: ["NeuralNet", "Kinetics", "Trajectories"], swiftSettings: kernels),
-        .target(name: "Engines", dependencies: ["Trajectories"]),
-        .target(name: "Scheduling", dependencies: [.product(name: "Logging", package: "swift-log")]),
-        .target(name: "Campaign", dependencies: [
-            "LatentSimulator", "Kinetics", "Engines", "Scheduling", "Trajectories",
-            .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "TOMLKit", package: "TOMLKit"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
-        .target(name: "Benchmarks", dependencies: ["NeuralNet", "CBLAS"], swiftSettings: kernels),
-
-        // The command-line tool: a thin layer over the libraries.
-        .executableTarget(name: "lss", dependencies: [
-            "Campaign", "Benchmarks",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
-
-        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
-        .testTarget(name: "SystemLibraryTests", dependencies: ["CHDF5", "CNetCDF"]),
-    ]
+    ]),
+    dependencies: coreOnly ? [] : externalPackages,
+    targets: coreOnly ? coreTargets : coreTargets + applicationTargets
 )
