@@ -63,6 +63,7 @@ let coreTargets: [Target] = [
             dependencies: ["NeuralNet", "Kinetics", "Trajectories"], swiftSettings: kernels),
     .target(name: "Engines", dependencies: ["Trajectories"]),
 
+    //FUZZ
     .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
     .testTarget(name: "SystemLibraryTests", dependencies: ["CHDF5", "CNetCDF"]),
     .testTarget(name: "TrajectoriesTests", dependencies: ["Trajectories"], exclude: ["Fixtures"]),
@@ -80,7 +81,7 @@ let applicationTargets: [Target] = [
 
     // The command-line tool: a thin layer over the libraries.
     .executableTarget(name: "lss", dependencies: [
-        "Campaign", "Benchmarks",
+        "Campaign", "Trajectories", "Benchmarks",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
     ]),

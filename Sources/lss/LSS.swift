@@ -5,5 +5,5 @@ struct LSS: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lss",
         abstract: "Adaptive sampling campaigns around a Latent Space Simulator.",
-        subcommands: [BenchCommand.self])
+        subcommands: [TrajCommand.self, BenchCommand.self])
 }
