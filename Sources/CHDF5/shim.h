@@ -16,3 +16,8 @@ static inline unsigned lss_H5F_ACC_TRUNC(void)     { return H5F_ACC_TRUNC; }
 static inline unsigned lss_H5F_ACC_RDONLY(void)    { return H5F_ACC_RDONLY; }
 static inline unsigned lss_H5F_ACC_RDWR(void)      { return H5F_ACC_RDWR; }
 static inline hsize_t  lss_H5S_UNLIMITED(void)     { return H5S_UNLIMITED; }
+
+// Added for the MDTraj HDF5 reader and writer (Sources/Trajectories/Formats/HDF5).
+static inline hid_t    lss_H5P_DATASET_ACCESS(void) { return H5P_DATASET_ACCESS; }
+static inline hid_t    lss_H5E_DEFAULT(void)        { return H5E_DEFAULT; }
+static inline size_t   lss_H5T_VARIABLE(void)       { return H5T_VARIABLE; }
