@@ -63,7 +63,9 @@ let coreTargets: [Target] = [
             dependencies: ["NeuralNet", "Kinetics", "Trajectories"], swiftSettings: kernels),
     .target(name: "Engines", dependencies: ["Trajectories"]),
 
-    //FUZZ
+    // Coverage-guided fuzzing of the trajectory readers (fuzz/README.md); a plain build replays inputs.
+    .executableTarget(name: "FuzzTrajectories", dependencies: ["Trajectories"]),
+
     .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
     .testTarget(name: "SystemLibraryTests", dependencies: ["CHDF5", "CNetCDF"]),
     .testTarget(name: "TrajectoriesTests", dependencies: ["Trajectories"], exclude: ["Fixtures"]),

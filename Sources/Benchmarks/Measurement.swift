@@ -33,9 +33,17 @@ public struct BenchSettings: Sendable {
     /// Smaller workloads, for a smoke run.
     public var quick: Bool
 
-    public init(repeats: Int = 5, threads: Int = 2, quick: Bool = false) {
+    /// Trajectory files for the `io` benchmark; empty means it writes its own.
+    public var files: [String]
+    /// Frames per chunk when the `io` benchmark streams a file.
+    public var chunkFrames: Int
+
+    public init(repeats: Int = 5, threads: Int = 2, quick: Bool = false, files: [String] = [],
+                chunkFrames: Int = 100) {
         self.repeats = repeats
         self.threads = threads
         self.quick = quick
+        self.files = files
+        self.chunkFrames = chunkFrames
     }
 }

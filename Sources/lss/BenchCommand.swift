@@ -24,16 +24,24 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Smaller workloads, for a quick check.")
     var quick = false
 
+    @Option(name: .customLong("file"), help: "A trajectory for the io benchmark (repeatable); without one it writes its own.")
+    var files: [String] = []
+
+    @Option(help: "Frames per chunk when the io benchmark streams a file.")
+    var chunk = 100
+
     func validate() throws {
         for name in what where name != "all" && !BenchSuite.names.contains(name) {
             throw ValidationError("unknown benchmark '\(name)'; choose from all, \(BenchSuite.names.joined(separator: ", "))")
         }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
+        guard chunk >= 1 else { throw ValidationError("--chunk must be at least 1") }
     }
 
     func run() throws {
-        let settings = BenchSettings(repeats: repeats, threads: threads, quick: quick)
+        let settings = BenchSettings(repeats: repeats, threads: threads, quick: quick, files: files,
+                                     chunkFrames: chunk)
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         if !json {
