@@ -320,4 +320,25 @@ struct MDTrajHDF5Tests {
             if kind == .nonFinite { #expect(error.frame == 1) }
         }
     }
+
+    /// A timing check, run by hand in release on a large file:
+    /// `LSS_H5_BENCH=/path/big.h5 swift test -c release --filter readSpeed`.
+    @Test("speed: streaming a large MDTraj file in chunks of 1000 frames",
+          .enabled(if: ProcessInfo.processInfo.environment["LSS_H5_BENCH"] != nil))
+    func readSpeed() throws {
+        let path = try #require(ProcessInfo.processInfo.environment["LSS_H5_BENCH"])
+        let clock = ContinuousClock()
+        var frames = 0, checksum = 0.0
+        let elapsed = try clock.measure {
+            let reader = try MDTrajHDF5Reader(path: path)
+            while let chunk = try reader.read(maxFrames: 1000) {
+                frames += chunk.frameCount
+                checksum += Double(chunk.positions[chunk.positions.count - 1])
+            }
+            #expect(frames == (try reader.countFrames()))
+        }
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        print("MDTrajHDF5Reader: \(frames) frames in \(seconds) s = \(Int(Double(frames) / seconds)) frames/s (checksum \(checksum))")
+        #expect(frames > 0)
+    }
 }

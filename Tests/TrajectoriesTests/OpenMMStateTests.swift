@@ -208,4 +208,21 @@ struct OpenMMStateTests {
             (error as? TrajectoryError)?.path == path
         }
     }
+
+    /// A timing check, run by hand in release on a large state:
+    /// `LSS_XML_BENCH=/path/state.xml swift test -c release --filter xmlSpeed`.
+    @Test("speed: reading and writing a large state file",
+          .enabled(if: ProcessInfo.processInfo.environment["LSS_XML_BENCH"] != nil))
+    func xmlSpeed() throws {
+        let path = try #require(ProcessInfo.processInfo.environment["LSS_XML_BENCH"])
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("lss-xml-bench-\(UUID().uuidString).xml").path
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        let clock = ContinuousClock()
+        var frame: Frame?
+        let reading = try clock.measure { frame = try OpenMMStateFile.read(path: path) }
+        let state = try #require(frame)
+        let writing = try clock.measure { try OpenMMStateFile.write(state, to: copy) }
+        print("OpenMM state of \(state.atomCount) atoms: read \(reading), write \(writing)")
+        #expect(try OpenMMStateFile.read(path: copy) == state)
+    }
 }

@@ -14,7 +14,7 @@ final class HDF5FrameSeries {
     /// Factor that converts the stored unit to lss's unit (nm, ps, degrees, nm/ps).
     let scale: Double
 
-    var frameCount: Int { Int(dims[0]) }
+    var frameCount: Int { Int(clamping: dims[0]) }
 
     /// Opens `name` in the root group, or returns nil when the file has no such dataset.
     /// `units` maps the dataset's `units` attribute to the scale factor; an absent attribute means

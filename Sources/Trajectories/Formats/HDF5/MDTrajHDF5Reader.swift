@@ -52,7 +52,7 @@ public final class MDTrajHDF5Reader: TrajectoryReader {
         guard coordinates.dims.count == 3, coordinates.dims[2] == 3 else {
             throw TrajectoryError(.malformed, path: path, "/coordinates has shape \(coordinates.dims), not frames × atoms × 3")
         }
-        let frameCount = coordinates.frameCount, atomCount = Int(coordinates.dims[1])
+        let frameCount = coordinates.frameCount, atomCount = Int(clamping: coordinates.dims[1])
         let time = try series("time", MDTrajUnits.time)
         let cellLengths = try series("cell_lengths", MDTrajUnits.length)
         let cellAngles = try series("cell_angles", MDTrajUnits.angle)
@@ -160,8 +160,10 @@ public final class MDTrajHDF5Reader: TrajectoryReader {
     public func read(maxFrames: Int) throws -> FrameChunk? {
         HDF5Diagnostics.silence()
         guard file != nil, let coordinates else { throw TrajectoryError(.io, path: path, "the reader is closed") }
-        let count = min(max(1, maxFrames), frameCount - position)
-        guard count > 0 else { return nil }
+        guard position < frameCount else { return nil }
+        // Asked for no frames before the end: an empty chunk, not nil (nil means the end).
+        guard maxFrames > 0 else { return FrameChunk(atomCount: atomCount, firstFrame: position) }
+        let count = min(maxFrames, frameCount - position)
         let start = position
         let width = atomCount * 3
 

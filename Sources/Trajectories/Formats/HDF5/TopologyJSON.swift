@@ -55,7 +55,12 @@ public enum MDTrajTopologyJSON {
     public static func encode(_ topology: Topology) -> String {
         var out = "{\"chains\": ["
         out.reserveCapacity(64 + topology.atoms.count * 48 + topology.bonds.count * 12)
-        let atomsByResidue = topology.atomsByResidue()
+        // Grouped here rather than with Topology.atomsByResidue, so that a topology with a dangling
+        // residue or chain index loses those entries instead of trapping.
+        var atomsByResidue = Array(repeating: [Int](), count: topology.residues.count)
+        for (index, atom) in topology.atoms.enumerated() where atomsByResidue.indices.contains(atom.residueIndex) {
+            atomsByResidue[atom.residueIndex].append(index)
+        }
         var residuesByChain = Array(repeating: [Int](), count: topology.chains.count)
         for (index, residue) in topology.residues.enumerated() where residuesByChain.indices.contains(residue.chainIndex) {
             residuesByChain[residue.chainIndex].append(index)

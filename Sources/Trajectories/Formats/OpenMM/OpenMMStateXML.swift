@@ -144,18 +144,18 @@ private struct StateParser {
         guard depth == 2 else { return }
         switch section {
         case .positions where scanner.equals(tag.name, "Position"):
-            let value = try vector(what: "Position \(positions?.count ?? 0)")
+            let value = try vector("Position", positions?.count ?? 0)
             positions?.append(value)
         case .velocities where scanner.equals(tag.name, "Velocity"):
-            let value = try vector(what: "Velocity \(velocities?.count ?? 0)")
+            let value = try vector("Velocity", velocities?.count ?? 0)
             velocities?.append(value)
         case .forces where scanner.equals(tag.name, "Force"):
-            let value = try vector(what: "Force \(forces?.count ?? 0)")
+            let value = try vector("Force", forces?.count ?? 0)
             forces?.append(value)
         case .box:
             let slot = scanner.equals(tag.name, "A") ? 0 : scanner.equals(tag.name, "B") ? 1 : scanner.equals(tag.name, "C") ? 2 : -1
             if slot >= 0 {
-                let value = try vector(what: "box vector \(scanner.text(tag.name))")
+                let value = try vector("box vector", slot)
                 boxVectors?[slot] = value
             }
         default:
@@ -182,30 +182,31 @@ private struct StateParser {
 
     // MARK: - Values
 
-    /// The x, y, z attributes of the current tag.
-    private func vector(what: String) throws -> SIMD3<Double> {
+    /// The x, y, z attributes of the current tag, the `index`th of its `kind` (named in messages;
+    /// the text is only built when something is wrong).
+    private func vector(_ kind: StaticString, _ index: Int) throws -> SIMD3<Double> {
         var v = SIMD3<Double>()
         var found = 0
         for attribute in tag.attributes where attribute.name.count == 1 {
             switch scanner.byte(at: attribute.name.lowerBound) {
-            case UInt8(ascii: "x"): v.x = try number(attribute.value, what: "\(what) x"); found |= 1
-            case UInt8(ascii: "y"): v.y = try number(attribute.value, what: "\(what) y"); found |= 2
-            case UInt8(ascii: "z"): v.z = try number(attribute.value, what: "\(what) z"); found |= 4
+            case UInt8(ascii: "x"): v.x = try number(attribute.value, what: "\(kind) \(index) x"); found |= 1
+            case UInt8(ascii: "y"): v.y = try number(attribute.value, what: "\(kind) \(index) y"); found |= 2
+            case UInt8(ascii: "z"): v.z = try number(attribute.value, what: "\(kind) \(index) z"); found |= 4
             default: break
             }
         }
         guard found == 7 else {
             let missing = [(1, "x"), (2, "y"), (4, "z")].filter { found & $0.0 == 0 }.map(\.1).joined(separator: ", ")
-            throw failure(tag.start, "<\(scanner.text(tag.name))> (\(what)) has no \(missing) attribute")
+            throw failure(tag.start, "<\(scanner.text(tag.name))> (\(kind) \(index)) has no \(missing) attribute")
         }
         return v
     }
 
     /// A finite Double from the attribute value in `range`. strtod (C locale, correctly rounded in
     /// glibc) parses in place; the value must be nothing but the number.
-    private func number(_ range: Range<Int>, what: String) throws -> Double {
+    private func number(_ range: Range<Int>, what: @autoclosure () -> String) throws -> Double {
         guard let base = scanner.bytes.baseAddress, !range.isEmpty else {
-            throw failure(tag.start, "\(what) is empty")
+            throw failure(tag.start, "\(what()) is empty")
         }
         let start = UnsafeRawPointer(base + range.lowerBound).assumingMemoryBound(to: CChar.self)
         var end: UnsafeMutablePointer<CChar>? = nil
@@ -213,11 +214,11 @@ private struct StateParser {
         var stop = end.map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? range.lowerBound
         while stop < range.upperBound, scanner.byte(at: stop) == 0x20 { stop += 1 }
         guard stop == range.upperBound, stop > range.lowerBound else {
-            throw failure(tag.start, "\(what) is \"\(scanner.text(range))\", not a number")
+            throw failure(tag.start, "\(what()) is \"\(scanner.text(range))\", not a number")
         }
         guard value.isFinite else {
             throw TrajectoryError(.nonFinite, path: path, frame: 0,
-                                  "line \(scanner.line(of: tag.start)): \(what) is \(scanner.text(range))")
+                                  "line \(scanner.line(of: tag.start)): \(what()) is \(scanner.text(range))")
         }
         return value
     }
