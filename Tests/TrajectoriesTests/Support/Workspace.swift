@@ -80,9 +80,21 @@ func runPython(_ script: String, _ arguments: [String] = [], in directory: Strin
     try runProgram("python3", ["-c", script] + arguments, in: directory)
 }
 
-/// Decodes the JSON a Python reference script printed.
+/// Decodes the JSON a Python reference script printed as its last line (MDTraj's C plugins print
+/// chatter such as "dcdplugin) detected ..." to standard output before it).
 func decodeJSON<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
-    try JSONDecoder().decode(T.self, from: Data(text.utf8))
+    let json = lastLine(of: text)
+    do {
+        return try JSONDecoder().decode(T.self, from: Data(json.utf8))
+    } catch {
+        throw ProcessFailure(command: "decoding \(T.self) from the reference script's output", status: 0,
+                             output: String(text.suffix(2000)))
+    }
+}
+
+/// The last non-empty line of a program's output.
+func lastLine(of text: String) -> String {
+    text.split(whereSeparator: \.isNewline).last { !$0.allSatisfy(\.isWhitespace) }.map(String.init) ?? ""
 }
 
 /// What MDTraj reports about a trajectory, printed by `mdtrajSummaryScript` as JSON.
