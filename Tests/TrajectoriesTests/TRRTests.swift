@@ -200,7 +200,7 @@ struct TRRTests {
         var frames = [Frame]()
         while let frame = try reader.readFrame() { frames.append(frame) }
         #expect(frames.count == 11)
-        var float32Misses = 0, values = 0
+        var float32Misses = 0, values = 0, worst = 0.0
         for (k, frame) in frames.enumerated() where k < g96.positions.count {
             #expect(frame.step == g96.steps[k])
             #expect(abs((frame.time ?? .nan) - g96.times[k]) < 1e-9)
@@ -208,13 +208,15 @@ struct TRRTests {
                 let read = block.flatMap { [$0.x, $0.y, $0.z] }
                 #expect(read.count == text.count)
                 for (value, printed) in zip(read, text) {
-                    #expect(abs(value - printed) <= 1e-9, "frame \(k): \(value) vs gmx_d \(printed)")
+                    worst = max(worst, abs(value - printed))
                     if abs(Double(Float(value)) - printed) > 2e-9 { float32Misses += 1 }
                     values += 1
                 }
             }
             #expect(frame.box == Box(rectangular: 4, 4, 4))
         }
+        // g96 prints 9 decimals: a Float64 reading agrees to 5e-10.
+        #expect(worst <= 1e-9, "lss's Float64 values differ from gmx_d's by up to \(worst)")
         // The comparison is sharp enough to tell Float64 from Float32 reading.
         #expect(float32Misses > values / 2)
 

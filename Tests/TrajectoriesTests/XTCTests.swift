@@ -398,6 +398,26 @@ struct XTCTests {
         }
     }
 
+    @Test("a header claiming 100 million atoms over a few compressed bytes is malformed, not a huge allocation")
+    func absurdAtomCount() throws {
+        let workspace = try Workspace()
+        let path = try writeSampleXTC(workspace, atoms: 30, frames: 3)
+        let offsets = try xtcFrameOffsets(path)
+        for frame in [0, 1] {
+            var data = try Data(contentsOf: URL(fileURLWithPath: path))
+            for field in [4, 52] {
+                withUnsafeBytes(of: UInt32(100_000_000).bigEndian) {
+                    data.replaceSubrange((offsets[frame] + field) ..< (offsets[frame] + field + 4), with: $0)
+                }
+            }
+            let bad = workspace.path("atoms\(frame).xtc")
+            try data.write(to: URL(fileURLWithPath: bad))
+            let (frames, error) = xdrReadUntilError { try XTCReader(path: bad) }
+            #expect(frames == frame)
+            #expect(error?.kind == .malformed && error?.frame == frame && error?.path == bad)
+        }
+    }
+
     @Test("NaN in an uncompressed (≤ 9 atoms) XTC frame is a non-finite error at that frame")
     func nanUncompressed() throws {
         let workspace = try Workspace()

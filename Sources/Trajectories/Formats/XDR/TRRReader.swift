@@ -57,6 +57,7 @@ public final class TRRReader: TrajectoryReader {
         let width = atomCount * 3
         var positions = [Float](), velocities = [Float](), forces = [Float]()
         var times = [Double](), steps = [Int](), boxes = [Box]()
+        positions.reserveCapacity(min(max(maxFrames, 0), expectedFramesLeft()) * width)
         var layout: (velocities: Bool, forces: Bool, box: Bool)?
         while times.count < maxFrames {
             do {
@@ -65,6 +66,10 @@ public final class TRRReader: TrajectoryReader {
                 let box = try boxOf(bytes, header)
                 let frameLayout = (velocities: header.hasVelocities, forces: header.hasForces, box: box != nil)
                 if let layout, layout != frameLayout { break }
+                if layout == nil {
+                    if frameLayout.velocities { velocities.reserveCapacity(positions.capacity) }
+                    if frameLayout.forces { forces.reserveCapacity(positions.capacity) }
+                }
                 layout = frameLayout
                 try append(bytes + header.positionOffset, header, to: &positions, block: "position")
                 if header.hasVelocities {
@@ -114,6 +119,15 @@ public final class TRRReader: TrajectoryReader {
     public func close() { file.closeFile() }
 
     // MARK: - Internals
+
+    /// Frames left from the current position: exact with an index, otherwise estimated from the
+    /// size of the next record (so that a chunk's arrays are allocated once, not grown).
+    private func expectedFramesLeft() -> Int {
+        if let frameOffsets { return max(0, frameOffsets.count - nextFrame) }
+        guard nextOffset < file.size,
+              let header = try? TRRReader.header(in: file, at: nextOffset, frame: nextFrame) else { return 1 }
+        return Int(file.remaining(from: nextOffset) / Int64(max(header.frameSize, 1))) + 1
+    }
 
     private func checkOpen() throws {
         guard !file.isClosed else { throw TrajectoryError(.io, path: path, "the reader was closed") }

@@ -21,8 +21,6 @@ struct XDRDecoder {
         self.count = count
     }
 
-    var remaining: Int { count - offset }
-
     private mutating func claim(_ size: Int) -> Int? {
         guard !overran, size <= count - offset else {
             overran = true
@@ -109,8 +107,6 @@ enum XDRArrays {
 /// Accumulates XDR-encoded bytes for one or more frames before they go to disk.
 struct XDREncoder {
     private(set) var bytes: [UInt8] = []
-
-    init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
 
     mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
 

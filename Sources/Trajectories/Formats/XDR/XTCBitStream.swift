@@ -51,22 +51,52 @@ struct XTCBitReader {
     }
 }
 
-/// Exact division of numbers below 2^32 by a fixed divisor with one multiplication
-/// (Lemire, Kaser & Kurz, "Faster remainder by direct computation", 2019): with
-/// c = ⌈2^64 / d⌉, ⌊n / d⌋ is the high half of c·n for every n < 2^32.
+/// Exact division by a fixed divisor with multiplications instead of a `div` instruction
+/// (Lemire, Kaser & Kurz, "Faster remainder by direct computation", 2019): with c = ⌈2^F / d⌉,
+/// ⌊n / d⌋ = ⌊c·n / 2^F⌋ for every n of N bits when F ≥ N + log2 d. F = 64 serves numbers below
+/// 2^32 with one multiplication, F = 128 any 64-bit number with two.
 struct XTCDivisor {
     let divisor: UInt64
+    /// ⌈2^64 / d⌉, 0 when d = 1.
     private let multiplier: UInt64
+    /// ⌈2^128 / d⌉ as two halves, 0 when d = 1.
+    private let wideHigh: UInt64
+    private let wideLow: UInt64
 
     init(_ divisor: UInt64) {
-        self.divisor = max(divisor, 1)
-        multiplier = self.divisor > 1 ? UInt64.max / self.divisor &+ 1 : 0
+        let d = max(divisor, 1)
+        self.divisor = d
+        guard d > 1 else {
+            multiplier = 0
+            wideHigh = 0
+            wideLow = 0
+            return
+        }
+        multiplier = UInt64.max / d &+ 1
+        // ⌊(2^128 − 1) / d⌋ + 1 by long division of the two all-ones halves.
+        let high = UInt64.max / d, carry = UInt64.max % d
+        let low = d.dividingFullWidth((carry, UInt64.max)).quotient
+        let (sum, overflow) = low.addingReportingOverflow(1)
+        wideLow = sum
+        wideHigh = overflow ? high &+ 1 : high
     }
 
     /// Quotient and remainder of `value` (< 2^32).
     @inline(__always)
     func divide(small value: UInt64) -> (quotient: UInt64, remainder: UInt64) {
         let quotient = multiplier == 0 ? value : multiplier.multipliedFullWidth(by: value).high
+        return (quotient, value &- quotient &* divisor)
+    }
+
+    /// Quotient and remainder of any 64-bit `value`.
+    @inline(__always)
+    func divide(_ value: UInt64) -> (quotient: UInt64, remainder: UInt64) {
+        guard wideHigh | wideLow != 0 else { return (value, 0) }
+        // ⌊c·n / 2^128⌋ from the partial products c_high·n and c_low·n.
+        let lowProduct = wideLow.multipliedFullWidth(by: value)
+        let highProduct = wideHigh.multipliedFullWidth(by: value)
+        let (_, carry) = highProduct.low.addingReportingOverflow(lowProduct.high)
+        let quotient = highProduct.high &+ (carry ? 1 : 0)
         return (quotient, value &- quotient &* divisor)
     }
 }
@@ -107,8 +137,9 @@ extension XTCBitReader {
         }
         if bits <= 56 {
             let packed = readPacked(bits)
-            let z = packed % layout.z.divisor, rest = packed / layout.z.divisor
-            return (rest / layout.y.divisor, rest % layout.y.divisor, z)
+            let (rest, z) = layout.z.divide(packed)
+            let (x, y) = layout.y.divide(rest)
+            return (x, y, z)
         }
         // 57...72 bits: 128-by-64 division in two steps (the high half is below 2^8).
         let (high, low) = readWidePacked(bits)

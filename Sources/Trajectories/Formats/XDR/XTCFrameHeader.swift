@@ -102,6 +102,11 @@ struct XTCFrameHeader {
             guard byteCount >= 0, byteCount <= fileRemaining else {
                 throw XDRProblem("the compressed size \(byteCount) bytes points past the end of the file (\(fileRemaining) bytes left from the frame start)")
             }
+            // Every atom costs at least 2 bits (a 1-bit first atom and its run flag, or a 9-bit run
+            // member), so a larger count is corrupt; checking it bounds what a reader allocates.
+            guard Int64(atoms) <= 4 * byteCount else {
+                throw XDRProblem("the frame claims \(atoms) atoms but holds only \(byteCount) compressed bytes")
+            }
             header.coordinateOffset = decoder.offset
             header.compressed = XTCCompressedHeader(precision: precision, minimum: minimum, maximum: maximum,
                                                     smallIndex: smallIndex, byteCount: Int(byteCount))

@@ -56,7 +56,7 @@ public final class XTCReader: TrajectoryReader {
         guard maxFrames > 0 else { return chunk }
         let width = atomCount * 3
         var positions = [Float]()
-        positions.reserveCapacity(min(maxFrames, 256) * width)
+        positions.reserveCapacity(min(maxFrames, expectedFramesLeft()) * width)
         var times = [Double](), steps = [Int](), boxes = [Box]()
         var chunkHasBox: Bool?
         while times.count < maxFrames, nextOffset < file.size {
@@ -94,6 +94,15 @@ public final class XTCReader: TrajectoryReader {
     public func close() { file.closeFile() }
 
     // MARK: - Internals
+
+    /// Frames left from the current position: exact with an index, otherwise estimated from the
+    /// size of the next frame (so that a chunk's arrays are allocated once, not grown).
+    private func expectedFramesLeft() -> Int {
+        if let frameOffsets { return max(0, frameOffsets.count - nextFrame) }
+        guard nextOffset < file.size,
+              let header = try? XTCReader.header(in: file, at: nextOffset, frame: nextFrame) else { return 1 }
+        return Int(file.remaining(from: nextOffset) / Int64(max(header.frameSize, 1))) + 1
+    }
 
     private func checkOpen() throws {
         guard !file.isClosed else { throw TrajectoryError(.io, path: path, "the reader was closed") }
