@@ -60,9 +60,4 @@ extension AmberNetCDFFile {
         guard scale.isFinite else { throw TrajectoryError(.malformed, path: path, "variable \(name) has a non-finite scale_factor") }
         return AmberNetCDFQuantity(variable: variable, factor: factor * scale)
     }
-
-    /// The fill value libnetcdf reports for never-written float data in `variable`.
-    func floatFillValue(of variable: Int32) -> Float {
-        Float(numericAttribute("_FillValue", of: variable) ?? Double(NC_FILL_FLOAT))
-    }
 }
