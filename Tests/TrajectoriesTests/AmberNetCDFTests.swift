@@ -174,18 +174,18 @@ struct AmberNetCDFTests {
     @Test("NetCDF files that are not AMBER trajectories, lack coordinates, or hold NaN or unwritten frames")
     func badInput() throws {
         let workspace = try Workspace()
-        let names = ["cf.nc", "nocoords.nc", "nan.nc", "unwritten.nc", "restart.nc"]
+        let names = ["cf.nc", "nocoords.nc", "nan.nc", "unwritten.nc", "restart.nc", "huge.nc"]
         try runPython("""
         import sys, numpy as np, netCDF4
-        def make(path, conventions='AMBER', coords=True, frames=3, written=3, nan=False):
+        def make(path, conventions='AMBER', coords=True, frames=3, written=3, nan=False, atoms=4):
             d = netCDF4.Dataset(path, 'w', format='NETCDF3_64BIT_OFFSET')
             d.Conventions = conventions; d.ConventionVersion = '1.0'
-            d.createDimension('frame', None); d.createDimension('spatial', 3); d.createDimension('atom', 4)
+            d.createDimension('frame', None); d.createDimension('spatial', 3); d.createDimension('atom', atoms)
             t = d.createVariable('time', 'f4', ('frame',)); t.units = 'picosecond'
             t[:] = np.arange(frames, dtype='f4')
             if coords:
                 c = d.createVariable('coordinates', 'f4', ('frame', 'atom', 'spatial')); c.units = 'angstrom'
-                x = np.ones((written, 4, 3), 'f4')
+                x = np.ones((written, atoms, 3), 'f4')
                 if nan: x[1, 2, 0] = np.nan
                 c[:written] = x
             d.close()
@@ -194,6 +194,7 @@ struct AmberNetCDFTests {
         make(sys.argv[3], nan=True)
         make(sys.argv[4], written=2)
         make(sys.argv[5], conventions='AMBERRESTART')
+        make(sys.argv[6], frames=0, written=0, atoms=100000000)   # a header claiming 10^8 atoms, no data
         """, names.map { workspace.path($0) })
         try Data("this is not a NetCDF file at all".utf8).write(to: URL(fileURLWithPath: workspace.path("text.nc")))
 
@@ -217,6 +218,7 @@ struct AmberNetCDFTests {
         let unwritten = try failure("unwritten.nc")
         #expect(unwritten.kind == .malformed && unwritten.frame == 2)
         #expect(try failure("missing.nc").kind == .io)
+        #expect(try failure("huge.nc").problem.contains("larger than"))
     }
 }
 

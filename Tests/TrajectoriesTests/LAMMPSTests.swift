@@ -204,6 +204,7 @@ struct LAMMPSTests {
             ("truncated", frame(0, atoms: 2, lines: good) + frame(1, atoms: 2, lines: ["1 1 1.0 2.0 3.0"]), .malformed, 1),
             ("duplicate-id", frame(0, atoms: 2, lines: ["1 1 1.0 2.0 3.0", "1 1 4.0 5.0 6.0"]), .malformed, 0),
             ("empty", "", .malformed, nil),
+            ("huge-count", frame(0, atoms: 1_000_000_000_000, lines: good), .malformed, 0),
             ("not-a-dump", "hello\nworld\n", .malformed, 0),
         ]
         for (name, text, kind, frameIndex) in cases {

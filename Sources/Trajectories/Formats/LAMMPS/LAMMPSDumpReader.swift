@@ -42,6 +42,13 @@ public final class LAMMPSDumpReader: TrajectoryReader {
             throw TrajectoryError(.malformed, path: path, "the file holds no LAMMPS dump frame (it is empty)")
         }
         atomCount = first.atomCount
+        // Every atom line holds at least one character and a separator per column: a NUMBER OF
+        // ATOMS beyond that is corrupt, and must not size the buffers.
+        let fileSize = try file.size()
+        guard atomCount <= fileSize / (2 * max(first.columns.roles.count, 1)) else {
+            throw TrajectoryError(.malformed, path: path, frame: 0,
+                                  "NUMBER OF ATOMS is \(atomCount), more atom lines than the \(fileSize)-byte file can hold")
+        }
         let declared: LAMMPSUnits?
         if let name = first.units {
             guard let style = LAMMPSUnits(name: name) else {
