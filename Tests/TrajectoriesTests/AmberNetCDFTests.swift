@@ -149,23 +149,43 @@ struct AmberNetCDFTests {
         #expect(relativeDifference(back.velocities ?? [], (chunk.velocities ?? []).map(Double.init)) < 1e-6)
     }
 
+    // MARK: - Speed
+
+    /// Not a check: prints the read speed on a big file when LSS_TRAJ_SPEED_DIR names a folder with
+    /// big.nc (made by MDTraj; run in release). Compare with MDTraj's reader on the same file.
+    @Test("read speed on a big file", .enabled(if: ProcessInfo.processInfo.environment["LSS_TRAJ_SPEED_DIR"] != nil))
+    func readSpeed() throws {
+        let path = (ProcessInfo.processInfo.environment["LSS_TRAJ_SPEED_DIR"] ?? ".") + "/big.nc"
+        var best = Double.infinity, frames = 0
+        for _ in 0 ..< 3 {
+            let start = ContinuousClock.now
+            let reader = try AmberNetCDFReader(path: path)
+            frames = 0
+            while let chunk = try reader.read(maxFrames: 1000) { frames += chunk.frameCount }
+            let elapsed = ContinuousClock.now - start
+            best = min(best, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        }
+        print("lss AmberNetCDFReader: \(frames) frames in \(best) s, \(Int(Double(frames) / best)) frames/s")
+        #expect(frames > 0)
+    }
+
     // MARK: - Bad input
 
     @Test("NetCDF files that are not AMBER trajectories, lack coordinates, or hold NaN or unwritten frames")
     func badInput() throws {
         let workspace = try Workspace()
-        let names = ["cf.nc", "nocoords.nc", "nan.nc", "unwritten.nc", "restart.nc"]
+        let names = ["cf.nc", "nocoords.nc", "nan.nc", "unwritten.nc", "restart.nc", "huge.nc"]
         try runPython("""
         import sys, numpy as np, netCDF4
-        def make(path, conventions='AMBER', coords=True, frames=3, written=3, nan=False):
+        def make(path, conventions='AMBER', coords=True, frames=3, written=3, nan=False, atoms=4):
             d = netCDF4.Dataset(path, 'w', format='NETCDF3_64BIT_OFFSET')
             d.Conventions = conventions; d.ConventionVersion = '1.0'
-            d.createDimension('frame', None); d.createDimension('spatial', 3); d.createDimension('atom', 4)
+            d.createDimension('frame', None); d.createDimension('spatial', 3); d.createDimension('atom', atoms)
             t = d.createVariable('time', 'f4', ('frame',)); t.units = 'picosecond'
             t[:] = np.arange(frames, dtype='f4')
             if coords:
                 c = d.createVariable('coordinates', 'f4', ('frame', 'atom', 'spatial')); c.units = 'angstrom'
-                x = np.ones((written, 4, 3), 'f4')
+                x = np.ones((written, atoms, 3), 'f4')
                 if nan: x[1, 2, 0] = np.nan
                 c[:written] = x
             d.close()
@@ -174,6 +194,7 @@ struct AmberNetCDFTests {
         make(sys.argv[3], nan=True)
         make(sys.argv[4], written=2)
         make(sys.argv[5], conventions='AMBERRESTART')
+        make(sys.argv[6], frames=0, written=0, atoms=100000000)   # a header claiming 10^8 atoms, no data
         """, names.map { workspace.path($0) })
         try Data("this is not a NetCDF file at all".utf8).write(to: URL(fileURLWithPath: workspace.path("text.nc")))
 
@@ -197,6 +218,7 @@ struct AmberNetCDFTests {
         let unwritten = try failure("unwritten.nc")
         #expect(unwritten.kind == .malformed && unwritten.frame == 2)
         #expect(try failure("missing.nc").kind == .io)
+        #expect(try failure("huge.nc").problem.contains("larger than"))
     }
 }
 

@@ -168,6 +168,7 @@ struct AmberRestartTests {
             ("nocount.rst7", "title\n\n", .malformed),
             ("lines.rst7", good + good.split(separator: "\n").suffix(2).joined(separator: "\n") + "\n1\n2\n", .malformed),
             ("cutoff.rst7", "title\n    3\n   1.0000000   2.0000000\n", .malformed),
+            ("huge.rst7", "title\n9223372036854775807\n   1.0000000   2.0000000   3.0000000\n", .malformed),
         ]
         for (name, text, kind) in cases {
             let path = workspace.path(name)

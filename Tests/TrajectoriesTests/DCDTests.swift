@@ -222,6 +222,26 @@ struct DCDTests {
         }
     }
 
+    // MARK: - Speed
+
+    /// Not a check: prints the read speed on a big file when LSS_TRAJ_SPEED_DIR names a folder with
+    /// big.dcd (made by MDTraj; run in release). Compare with MDTraj's reader on the same file.
+    @Test("read speed on a big file", .enabled(if: ProcessInfo.processInfo.environment["LSS_TRAJ_SPEED_DIR"] != nil))
+    func readSpeed() throws {
+        let path = (ProcessInfo.processInfo.environment["LSS_TRAJ_SPEED_DIR"] ?? ".") + "/big.dcd"
+        var best = Double.infinity, frames = 0
+        for _ in 0 ..< 3 {
+            let start = ContinuousClock.now
+            let reader = try DCDReader(path: path)
+            frames = 0
+            while let chunk = try reader.read(maxFrames: 1000) { frames += chunk.frameCount }
+            let elapsed = ContinuousClock.now - start
+            best = min(best, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        }
+        print("lss DCDReader: \(frames) frames in \(best) s, \(Int(Double(frames) / best)) frames/s")
+        #expect(frames > 0)
+    }
+
     // MARK: - Bad input
 
     @Test("broken DCD files throw errors naming the file and frame")

@@ -91,29 +91,34 @@ public final class AmberNetCDFReader: TrajectoryReader {
     /// frames × atoms × 3 values of a per-atom variable, converted to lss units; non-finite and
     /// never-written (fill) values are errors naming the frame.
     private func readPerAtom(_ quantity: AmberNetCDFQuantity, first: Int, count: Int, name: String) throws -> [Float] {
-        let width = atomCount * 3
-        var values = [Float](repeating: 0, count: count * width)
-        let start = [first, 0, 0], counts = [count, atomCount, 3]
-        let status = values.withUnsafeMutableBufferPointer { buffer in
-            AmberNetCDFLock.run { nc_get_vara_float(file.id, quantity.id, start, counts, buffer.baseAddress) }
+        let width = atomCount * 3, total = count * width
+        var status: Int32 = 0
+        // No zero-filling: libnetcdf writes every element (or fails, and then we throw).
+        var values = [Float](unsafeUninitializedCapacity: total) { buffer, initialized in
+            status = AmberNetCDFLock.run {
+                nc_get_vara_float(file.id, quantity.id, [first, 0, 0], [count, atomCount, 3], buffer.baseAddress)
+            }
+            initialized = total
         }
         try file.check(status, "reading \(name) of frames \(first)..<\(first + count)", frame: first, kind: .malformed)
-        let factor = Float(quantity.factor), fill = file.floatFillValue(of: quantity.id)
-        var clean = true
+        // One branch-free pass that scales and flags NaN, infinity and never-written values (the
+        // fill value is 9.97e36; nothing real is stored beyond 1e36), so the loop vectorises.
+        let factor = Float(quantity.factor), limit: Float = 1e36
+        var flagged: UInt32 = 0
         values.withUnsafeMutableBufferPointer { buffer in
             for index in buffer.indices {
                 let raw = buffer[index]
-                clean = clean && raw.isFinite && raw != fill
+                flagged |= abs(raw) < limit ? 0 : 1
                 buffer[index] = raw * factor
             }
         }
-        if !clean {
-            let bad = values.firstIndex { !$0.isFinite || $0 == fill * factor } ?? 0
+        if flagged != 0 {
+            let bad = values.firstIndex { !(abs($0) < limit * abs(factor)) } ?? 0
             let frame = first + bad / max(width, 1), atom = (bad % max(width, 1)) / 3
-            let kind: TrajectoryError.Kind = values[bad].isFinite ? .malformed : .nonFinite
-            throw TrajectoryError(kind, path: path, frame: frame,
-                                  kind == .nonFinite ? "atom \(atom) has a non-finite \(name) value"
-                                                     : "atom \(atom) has no \(name) (the frame was never written)")
+            let finite = values[bad].isFinite
+            throw TrajectoryError(finite ? .malformed : .nonFinite, path: path, frame: frame,
+                                  finite ? "atom \(atom) has no \(name) (the frame was never written)"
+                                         : "atom \(atom) has a non-finite \(name) value")
         }
         return values
     }

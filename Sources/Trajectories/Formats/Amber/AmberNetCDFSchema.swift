@@ -1,4 +1,5 @@
 import CNetCDF
+import Foundation
 
 /// A variable found in an AMBER NetCDF file together with the factor that turns its stored values
 /// into lss units (the `units` attribute's conversion times the `scale_factor` attribute).
@@ -29,10 +30,23 @@ extension AmberNetCDFFile {
         }
     }
 
-    /// The atom count from the `atom` dimension.
+    /// The atom count from the `atom` dimension, checked against the file: a NetCDF-3 file stores
+    /// its data uncompressed, so it must hold at least 4 bytes per atom; any file is refused an
+    /// atom count beyond 2^31 (AMBER counts atoms in 32-bit integers). This keeps a corrupt header
+    /// from making the reader allocate more than the file could ever fill.
     func atomDimension() throws -> Int {
         guard let atoms = dimensionLength("atom") else {
             throw TrajectoryError(.malformed, path: path, "the file has no atom dimension")
+        }
+        guard atoms <= Int(Int32.max) else {
+            throw TrajectoryError(.malformed, path: path, "the atom dimension (\(atoms)) is impossibly large")
+        }
+        var format: Int32 = 0
+        let fileSize = ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? NSNumber)?.intValue ?? Int.max
+        if AmberNetCDFLock.run({ nc_inq_format(id, &format) }) == NC_NOERR,
+           format == NC_FORMAT_CLASSIC || format == NC_FORMAT_64BIT_OFFSET || format == NC_FORMAT_CDF5,
+           atoms > fileSize / 4 {
+            throw TrajectoryError(.malformed, path: path, "the atom dimension (\(atoms)) is larger than the \(fileSize)-byte file can hold")
         }
         if let spatial = dimensionLength("spatial"), spatial != 3 {
             throw TrajectoryError(.unsupported, path: path, "the spatial dimension is \(spatial), only 3 is supported")
@@ -59,10 +73,5 @@ extension AmberNetCDFFile {
         let scale = numericAttribute("scale_factor", of: variable.id) ?? 1
         guard scale.isFinite else { throw TrajectoryError(.malformed, path: path, "variable \(name) has a non-finite scale_factor") }
         return AmberNetCDFQuantity(variable: variable, factor: factor * scale)
-    }
-
-    /// The fill value libnetcdf reports for never-written float data in `variable`.
-    func floatFillValue(of variable: Int32) -> Float {
-        Float(numericAttribute("_FillValue", of: variable) ?? Double(NC_FILL_FLOAT))
     }
 }

@@ -36,7 +36,7 @@ public final class AmberRestartReader: TrajectoryReader {
         title = String(lines[0]).trimmingCharacters(in: .whitespaces)
 
         let countLine = lines[1].split(whereSeparator: { $0 == " " || $0 == "\t" })
-        guard let first = countLine.first, let atoms = Int(first), atoms > 0 else {
+        guard let first = countLine.first, let atoms = Int(first), atoms > 0, atoms < Int(Int32.max) else {
             throw malformed("line 2 must start with the atom count, found \"\(lines[1])\"")
         }
         var time: Double?

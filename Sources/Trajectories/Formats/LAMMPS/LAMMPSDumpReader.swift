@@ -1,0 +1,375 @@
+/// Reads LAMMPS text dumps (`dump atom` and `dump custom`): frames of
+///
+///     ITEM: TIMESTEP / step
+///     ITEM: NUMBER OF ATOMS / N
+///     ITEM: BOX BOUNDS [xy xz yz] pp pp pp / three bound lines (see `LAMMPSBox`)
+///     ITEM: ATOMS <column names> / N lines
+///
+/// optionally preceded by `ITEM: UNITS` and `ITEM: TIME` (dump_modify units/time yes). Positions
+/// come from the columns `LAMMPSColumns` picks (scaled ones are converted with the frame's box,
+/// tilts included), velocities and forces when present; atoms are put in id order.
+///
+/// Units: the `units` argument, else the dump's own ITEM: UNITS, else `real`. Time is ITEM: TIME
+/// when the dump has it, else step × `timestep` (default: the unit style's default time step).
+///
+/// Frames have no fixed size, so the reader remembers where each frame it has passed starts;
+/// `countFrames()` and a `seek` beyond the known frames scan ahead once (lines are found with
+/// memchr, atom lines skipped unparsed).
+public final class LAMMPSDumpReader: TrajectoryReader {
+    public let path: String
+    public let atomCount: Int
+    public let units: LAMMPSUnits
+    /// The MD time step in the unit style's time unit.
+    public let timestep: Double
+
+    private let file: PositionalFile
+    private let scanner: LAMMPSLineScanner
+    /// Start (byte offset, line number) of every frame passed so far, in order.
+    private var frameStarts: [(offset: Int, line: Int)] = []
+    private var indexComplete = false
+    private var nextFrame = 0
+    private var atomOrder: LAMMPSAtomOrder?
+    /// The first frame's columns decide whether chunks carry velocities and forces.
+    private var firstColumns: LAMMPSColumns?
+    private var isClosed = false
+    private var parsed = LAMMPSParsedFrame()
+
+    public init(path: String, units: LAMMPSUnits? = nil, timestep: Double? = nil) throws {
+        self.path = path
+        file = try PositionalFile(path: path, mode: .read)
+        scanner = LAMMPSLineScanner(file: file)
+        guard let first = try Self.readHeader(scanner: scanner, path: path, frame: 0) else {
+            throw TrajectoryError(.malformed, path: path, "the file holds no LAMMPS dump frame (it is empty)")
+        }
+        atomCount = first.atomCount
+        // Every atom line holds at least one character and a separator per column: a NUMBER OF
+        // ATOMS beyond that is corrupt, and must not size the buffers.
+        let fileSize = try file.size()
+        guard atomCount <= fileSize / (2 * max(first.columns.roles.count, 1)) else {
+            throw TrajectoryError(.malformed, path: path, frame: 0,
+                                  "NUMBER OF ATOMS is \(atomCount), more atom lines than the \(fileSize)-byte file can hold")
+        }
+        let declared: LAMMPSUnits?
+        if let name = first.units {
+            guard let style = LAMMPSUnits(name: name) else {
+                throw TrajectoryError(.unsupported, path: path, "LAMMPS units \"\(name)\" are not supported "
+                    + "(real, metal, si, cgs, micro and nano are; lj and electron have no fixed scale here)")
+            }
+            declared = style
+        } else {
+            declared = nil
+        }
+        if let units, let declared, units != declared {
+            throw TrajectoryError(.mismatch, path: path, "the dump declares units \(declared.rawValue), the reader was asked for \(units.rawValue)")
+        }
+        self.units = units ?? declared ?? .real
+        self.timestep = timestep ?? self.units.defaultTimestep
+        guard self.timestep.isFinite else { throw TrajectoryError(.mismatch, path: path, "the time step must be finite") }
+        frameStarts = [(0, 1)]
+        scanner.seek(to: 0, line: 1)
+    }
+
+    public func countFrames() throws -> Int {
+        try requireOpen()
+        try completeIndex()
+        return frameStarts.count
+    }
+
+    public func seek(toFrame index: Int) throws {
+        try requireOpen()
+        guard index >= 0 else { throw TrajectoryError(.mismatch, path: path, frame: index, "cannot seek to a negative frame") }
+        if index >= frameStarts.count { try completeIndex() }
+        if index == frameStarts.count {
+            // The end of the file: the next read returns nil.
+            nextFrame = index
+            scanner.seek(to: try file.size(), line: 0)
+            return
+        }
+        guard index < frameStarts.count else {
+            throw TrajectoryError(.mismatch, path: path, frame: index, "cannot seek to frame \(index): the file has \(frameStarts.count) frames")
+        }
+        nextFrame = index
+        scanner.seek(to: frameStarts[index].offset, line: frameStarts[index].line)
+    }
+
+    public func read(maxFrames: Int) throws -> FrameChunk? {
+        try requireOpen()
+        var builder: LAMMPSChunkBuilder?
+        while (builder?.frameCount ?? 0) < maxFrames {
+            let start = (offset: scanner.offset, line: scanner.lineNumber)
+            guard let header = try Self.readHeader(scanner: scanner, path: path, frame: nextFrame) else {
+                indexComplete = true
+                break
+            }
+            if nextFrame == frameStarts.count { frameStarts.append(start) }
+            try check(header, frame: nextFrame)
+            try parseAtoms(header, frame: nextFrame)
+            let columns = firstColumns ?? header.columns
+            firstColumns = columns
+            if builder == nil {
+                builder = LAMMPSChunkBuilder(atomCount: atomCount, firstFrame: nextFrame, velocities: columns.hasVelocities,
+                                             forces: columns.hasForces, capacity: min(max(maxFrames, 1), 4096))
+            }
+            if let builder { try append(header, to: builder) }
+            nextFrame += 1
+        }
+        if let builder { return builder.chunk() }
+        return maxFrames <= 0 && !indexComplete ? FrameChunk(atomCount: atomCount, firstFrame: nextFrame) : nil
+    }
+
+    public func close() {
+        file.close()
+        isClosed = true
+    }
+
+    private func requireOpen() throws {
+        guard !isClosed else { throw TrajectoryError(.io, path: path, "the reader is closed") }
+    }
+
+    // MARK: - Frames
+
+    /// Checks what every frame must share with the first.
+    private func check(_ header: LAMMPSFrameHeader, frame: Int) throws {
+        guard header.atomCount == atomCount else {
+            throw TrajectoryError(.mismatch, path: path, frame: frame,
+                                  "the frame has \(header.atomCount) atoms, the first frame \(atomCount)")
+        }
+        if let firstColumns {
+            if firstColumns.hasVelocities && !header.columns.hasVelocities || firstColumns.hasForces && !header.columns.hasForces {
+                throw TrajectoryError(.mismatch, path: path, frame: frame,
+                                      "the frame lacks the velocity or force columns the first frame has")
+            }
+        }
+    }
+
+    /// Parses the atom lines of a frame into `parsed` (file order, dump units, positions Cartesian).
+    private func parseAtoms(_ header: LAMMPSFrameHeader, frame: Int) throws {
+        let columns = header.columns
+        parsed.reset(atoms: atomCount, velocities: columns.hasVelocities, forces: columns.hasForces, ids: columns.hasIDs)
+        let roles = columns.roles
+        let columnCount = roles.count
+        for atom in 0 ..< atomCount {
+            let lineNumber = scanner.lineNumber
+            guard let line = try scanner.nextLine() else {
+                throw TrajectoryError(.malformed, path: path, frame: frame,
+                                      "the file ends after \(atom) of the frame's \(atomCount) atom lines (truncated)")
+            }
+            let bytes = UnsafePointer(scanner.bytes)
+            var cursor = line.lowerBound
+            let end = line.upperBound
+            while cursor < end, bytes[cursor] == 0x20 { cursor += 1 }
+            if cursor < end, bytes[cursor] == UInt8(ascii: "I") {
+                try Self.checkNotItem(bytes, line, path: path, frame: frame, atom: atom, expected: atomCount)
+            }
+            for column in 0 ..< columnCount {
+                while cursor < end, bytes[cursor] == 0x20 || bytes[cursor] == 0x09 { cursor += 1 }
+                let tokenStart = cursor
+                while cursor < end, bytes[cursor] != 0x20 && bytes[cursor] != 0x09 { cursor += 1 }
+                guard cursor > tokenStart else {
+                    throw TrajectoryError(.malformed, path: path, frame: frame,
+                                          "line \(lineNumber): \(column) values, the ATOMS line names \(columnCount) columns")
+                }
+                let role = roles[column]
+                if role == .skip { continue }
+                if role == .id {
+                    guard let id = LAMMPSNumberParser.integer(bytes, tokenStart, cursor) else {
+                        throw TrajectoryError(.malformed, path: path, frame: frame,
+                                              "line \(lineNumber): the atom id \"\(Self.text(bytes, tokenStart ..< cursor))\" is not an integer")
+                    }
+                    parsed.ids[atom] = id
+                    continue
+                }
+                guard let value = LAMMPSNumberParser.double(bytes, tokenStart, cursor) else {
+                    throw TrajectoryError(.malformed, path: path, frame: frame,
+                                          "line \(lineNumber): \"\(Self.text(bytes, tokenStart ..< cursor))\" in column "
+                                          + "\(columns.names[column]) is not a number")
+                }
+                guard value.isFinite else {
+                    throw TrajectoryError(.nonFinite, path: path, frame: frame,
+                                          "line \(lineNumber): column \(columns.names[column]) of atom line \(atom + 1) is \(Self.text(bytes, tokenStart ..< cursor))")
+                }
+                parsed.store(role, value, atom: atom)
+            }
+            while cursor < end, bytes[cursor] == 0x20 || bytes[cursor] == 0x09 { cursor += 1 }
+            guard cursor == end else {
+                throw TrajectoryError(.malformed, path: path, frame: frame,
+                                      "line \(lineNumber): more values than the \(columnCount) columns the ATOMS line names")
+            }
+        }
+        if columns.scaledPositions { parsed.unscale(with: header.box) }
+    }
+
+    /// Converts the parsed frame to lss units, in id order, and appends it.
+    private func append(_ header: LAMMPSFrameHeader, to builder: LAMMPSChunkBuilder) throws {
+        let frame = nextFrame
+        var slots: [Int]?
+        if header.columns.hasIDs {
+            if atomOrder == nil {
+                guard let order = LAMMPSAtomOrder(ids: parsed.ids) else {
+                    throw TrajectoryError(.malformed, path: path, frame: frame, "an atom id appears twice in the frame")
+                }
+                atomOrder = order
+            }
+            guard let order = atomOrder else { return }
+            var seen = [Bool](repeating: false, count: atomCount)
+            var mapping = [Int](repeating: 0, count: atomCount)
+            for (line, id) in parsed.ids.enumerated() {
+                guard let slot = order.slot(of: id) else {
+                    throw TrajectoryError(.mismatch, path: path, frame: frame, "atom id \(id) is not among the ids of the first frame read")
+                }
+                guard !seen[slot] else { throw TrajectoryError(.malformed, path: path, frame: frame, "atom id \(id) appears twice") }
+                seen[slot] = true
+                mapping[line] = slot
+            }
+            slots = mapping
+        }
+        let time = header.time.map { $0 * units.time } ?? Double(header.step) * timestep * units.time
+        builder.append(parsed, slots: slots, lengthScale: units.length, velocityScale: units.velocity, forceScale: units.force,
+                       time: time, step: header.step, box: header.box.box(scale: units.length))
+    }
+
+    /// Finds every frame start from the last known one to the end of the file, validating the
+    /// headers and atom counts but not parsing atom lines. The read position is kept.
+    private func completeIndex() throws {
+        guard !indexComplete else { return }
+        let resume = (offset: scanner.offset, line: scanner.lineNumber)
+        defer { scanner.seek(to: resume.offset, line: resume.line) }
+        guard let last = frameStarts.last else { return }
+        var frame = frameStarts.count - 1
+        scanner.seek(to: last.offset, line: last.line)
+        while true {
+            let start = (offset: scanner.offset, line: scanner.lineNumber)
+            guard let header = try Self.readHeader(scanner: scanner, path: path, frame: frame) else { break }
+            if frame == frameStarts.count { frameStarts.append(start) }
+            try check(header, frame: frame)
+            for atom in 0 ..< atomCount {
+                guard let line = try scanner.nextLine() else {
+                    throw TrajectoryError(.malformed, path: path, frame: frame,
+                                          "the file ends after \(atom) of the frame's \(atomCount) atom lines (truncated)")
+                }
+                try Self.checkNotItem(UnsafePointer(scanner.bytes), line, path: path, frame: frame, atom: atom, expected: atomCount)
+            }
+            frame += 1
+        }
+        indexComplete = true
+    }
+
+    // MARK: - Header lines
+
+    /// The ITEM blocks of one frame up to and including the ATOMS line; nil at the end of the file.
+    private static func readHeader(scanner: LAMMPSLineScanner, path: String, frame: Int) throws -> LAMMPSFrameHeader? {
+        var header = LAMMPSFrameHeaderParts()
+        var sawItem = false
+        func fail(_ problem: String) -> TrajectoryError { TrajectoryError(.malformed, path: path, frame: frame, problem) }
+        func valueLine(after item: String) throws -> (text: String, line: Int) {
+            let number = scanner.lineNumber
+            guard let line = try scanner.nextLine() else { throw fail("the file ends after ITEM: \(item) (truncated)") }
+            return (text(UnsafePointer(scanner.bytes), line).trimmingSpaces(), number)
+        }
+        while true {
+            let number = scanner.lineNumber
+            guard let range = try scanner.nextLine() else {
+                if sawItem { throw fail("the file ends inside the frame's header (truncated)") }
+                return nil
+            }
+            let line = text(UnsafePointer(scanner.bytes), range).trimmingSpaces()
+            if line.isEmpty { continue }
+            guard line.hasPrefix("ITEM:") else {
+                throw fail("line \(number): expected an \"ITEM:\" line, found \"\(line.prefix(60))\""
+                    + (frame > 0 ? " (does the previous frame have more atom lines than its NUMBER OF ATOMS?)" : ""))
+            }
+            sawItem = true
+            let item = String(line.dropFirst(5)).trimmingSpaces()
+            if item == "TIMESTEP" {
+                let (value, line) = try valueLine(after: item)
+                guard let step = Int(value) else { throw fail("line \(line): the timestep \"\(value)\" is not an integer") }
+                header.step = step
+            } else if item == "TIME" {
+                let (value, line) = try valueLine(after: item)
+                guard let time = Double(value), time.isFinite else { throw fail("line \(line): the time \"\(value)\" is not a number") }
+                header.time = time
+            } else if item == "UNITS" {
+                header.units = try valueLine(after: item).text
+            } else if item == "NUMBER OF ATOMS" {
+                let (value, line) = try valueLine(after: item)
+                guard let atoms = Int(value), atoms > 0 else {
+                    throw fail("line \(line): the number of atoms \"\(value)\" is not a positive integer")
+                }
+                header.atomCount = atoms
+            } else if item.hasPrefix("BOX BOUNDS") {
+                let general = item.split(separator: " ").contains("abc")
+                var bounds: [[Double]] = []
+                for _ in 0 ..< 3 {
+                    let (value, line) = try valueLine(after: item)
+                    let numbers = value.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { Double($0) }
+                    guard numbers.allSatisfy({ $0 != nil }) else { throw fail("line \(line): \"\(value)\" is not a line of box bounds") }
+                    bounds.append(numbers.compactMap { $0 })
+                }
+                guard let box = LAMMPSBox(lines: bounds, general: general) else {
+                    throw fail("line \(number + 1): the box bounds need 2 numbers a line, or 3 with tilt factors")
+                }
+                guard box.isFinite else { throw TrajectoryError(.nonFinite, path: path, frame: frame, "the box bounds are not finite") }
+                header.box = box
+            } else if item.hasPrefix("ATOMS") {
+                let names = item.dropFirst(5).split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+                let columns: LAMMPSColumns
+                switch LAMMPSColumns.parse(names) {
+                case .success(let parsed): columns = parsed
+                case .failure(let error): throw fail("line \(number): " + error.description)
+                }
+                guard let step = header.step else { throw fail("the frame has no ITEM: TIMESTEP") }
+                guard let atoms = header.atomCount else { throw fail("the frame has no ITEM: NUMBER OF ATOMS") }
+                guard let box = header.box else { throw fail("the frame has no ITEM: BOX BOUNDS") }
+                return LAMMPSFrameHeader(step: step, time: header.time, units: header.units, atomCount: atoms, box: box,
+                                         columns: columns)
+            } else {
+                throw TrajectoryError(.unsupported, path: path, frame: frame,
+                                      "line \(number): \"ITEM: \(item)\" is not part of an atom or custom dump")
+            }
+        }
+    }
+
+    /// Throws when an atom line is really the next frame's "ITEM:" line (too few atom lines).
+    private static func checkNotItem(_ bytes: UnsafePointer<UInt8>, _ line: Range<Int>, path: String, frame: Int, atom: Int,
+                                     expected: Int) throws {
+        var start = line.lowerBound
+        while start < line.upperBound, bytes[start] == 0x20 { start += 1 }
+        let prefix = Array("ITEM:".utf8)
+        guard line.upperBound - start >= prefix.count else { return }
+        for (offset, byte) in prefix.enumerated() where bytes[start + offset] != byte { return }
+        throw TrajectoryError(.mismatch, path: path, frame: frame,
+                              "the frame has \(atom) atom lines, its NUMBER OF ATOMS says \(expected)")
+    }
+
+    private static func text(_ bytes: UnsafePointer<UInt8>, _ range: Range<Int>) -> String {
+        String(decoding: UnsafeBufferPointer(start: bytes + range.lowerBound, count: range.count), as: UTF8.self)
+    }
+}
+
+/// The header of one frame.
+struct LAMMPSFrameHeader {
+    var step: Int
+    var time: Double?
+    var units: String?
+    var atomCount: Int
+    var box: LAMMPSBox
+    var columns: LAMMPSColumns
+}
+
+/// The header fields gathered so far.
+private struct LAMMPSFrameHeaderParts {
+    var step: Int?
+    var time: Double?
+    var units: String?
+    var atomCount: Int?
+    var box: LAMMPSBox?
+}
+
+private extension String {
+    func trimmingSpaces() -> String {
+        var view = Substring(self)
+        while let first = view.first, first == " " || first == "\t" { view = view.dropFirst() }
+        while let last = view.last, last == " " || last == "\t" { view = view.dropLast() }
+        return String(view)
+    }
+}
