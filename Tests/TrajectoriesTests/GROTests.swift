@@ -104,8 +104,10 @@ struct GROTests {
         let rows = [(99_998, "SOL", "OW", 99_998), (99_999, "SOL", "OW", 99_999), (0, "SOL", "OW", 0), (1, "NA", "NA", 1)]
         var text = "wrapping numbers\n    4\n"
         for (index, row) in rows.enumerated() {
-            text += String(format: "%5d%-5@%5@%5d%8.3f%8.3f%8.3f\n", row.0, row.1 as NSString, row.2 as NSString,
-                           row.3, 0.1 * Double(index), 0.2, 0.3)
+            let name = row.1.padding(toLength: 5, withPad: " ", startingAt: 0)
+            let atom = String(repeating: " ", count: 5 - row.2.count) + row.2
+            text += String(format: "%5d", row.0) + name + atom
+                + String(format: "%5d%8.3f%8.3f%8.3f\n", row.3, 0.1 * Double(index), 0.2, 0.3)
         }
         text += "   1.00000   1.00000   1.00000\n"
         try text.write(toFile: path, atomically: true, encoding: .utf8)
@@ -272,7 +274,8 @@ struct GROText: Decodable {
     while i < len(lines) and lines[i].strip():
         n = int(lines[i + 1])
         rows = lines[i + 2:i + 2 + n]
-        w = rows[0].index('.', 21) - rows[0].index('.', 20)
+        p1 = rows[0].index('.', 20)
+        w = rows[0].index('.', p1 + 1) - p1
         out['positions'].append([[float(r[20 + k * w:20 + (k + 1) * w]) for k in range(3)] for r in rows])
         out['velocities'].append([[float(r[20 + k * w:20 + (k + 1) * w]) for k in range(3, 6)] for r in rows])
         if first:

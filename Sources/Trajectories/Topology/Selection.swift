@@ -26,6 +26,9 @@
 ///   its `not element H` keeps them. `ion` and `solvent` have no MDTraj counterpart.
 /// - `element` compares symbols case-insensitively (`element CL` finds chlorine).
 /// - `mass` uses the file's mass when it has one (prmtop, PSF), else the element's.
+/// - Names are matched as the file wrote them: lss does not standardize names the way MDTraj's
+///   readers do by default (terminal OC1/OC2 stay OC1/OC2, not O/OXT, so they are not `backbone`;
+///   an N-terminal H1 stays H1 and is `sidechain` by MDTraj's own definition).
 public struct AtomSelection: Sendable, Equatable, CustomStringConvertible {
     public let text: String
     let root: SelectionNode
