@@ -120,6 +120,25 @@ struct GROTests {
         #expect(reference.residues.count == 4 && reference.atoms.last?.element == "N")
     }
 
+    @Test("CRLF line endings, blank titles and trailing blank lines")
+    func lineEndings() throws {
+        let workspace = try Workspace()
+        let path = workspace.path("crlf.gro")
+        let lines = ["", "    1", "    1SOL     OW    1   0.100   0.200   0.300", "   1.00000   1.00000   1.00000",
+                     "", "    1", "    1SOL     OW    1   0.400   0.200   0.300", "   1.00000   1.00000   1.00000", "", ""]
+        try lines.joined(separator: "\r\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let reader = try GROReader(path: path)
+        #expect(try reader.countFrames() == 2)
+        let chunk = try reader.readAll()
+        #expect(chunk.positions == [0.1, 0.2, 0.3, 0.4, 0.2, 0.3] && chunk.times == [0, 1] && chunk.steps == nil)
+        #expect(chunk.boxes == [Box(rectangular: 1, 1, 1), Box(rectangular: 1, 1, 1)])
+
+        let pdb = workspace.path("crlf.pdb")
+        let text = try String(contentsOfFile: Repository.alanineDipeptidePDB, encoding: .utf8)
+        try text.replacingOccurrences(of: "\n", with: "\r\n").write(toFile: pdb, atomically: true, encoding: .utf8)
+        #expect(try PDBFile.readTopology(path: pdb) == PDBFile.readTopology(path: Repository.alanineDipeptidePDB))
+    }
+
     // MARK: - Writing
 
     @Test("lss writes velocities and a triclinic box; gmx reads the file and MDTraj reads back the same numbers", arguments: [3, 5])

@@ -53,7 +53,7 @@ struct SelectionTests {
     @Test("villin in water: each selection gives MDTraj's atoms, ascending", arguments: villinCases)
     func villin(_ selection: Case) throws {
         let path = try openMMTestPDB()
-        let topology = try PDBFile.readTopology(path: path)
+        let topology = try SelectionReferenceCache.shared.topology(path)
         let expected = try Self.mdtrajSelections(path)[selection.description] ?? []
         let indices = try AtomSelection(selection.lss).indices(in: topology)
         #expect(indices == expected, "\(selection.lss): \(indices.count) atoms, MDTraj \(expected.count)")
@@ -134,11 +134,22 @@ struct SelectionTests {
     }
 }
 
-/// Runs the MDTraj reference once for all parameterized cases.
+/// Runs the MDTraj reference, and reads the structure, once for all parameterized cases.
 final class SelectionReferenceCache: @unchecked Sendable {
     static let shared = SelectionReferenceCache()
     private let lock = NSLock()
     private var cached: [String: [String: [Int]]] = [:]
+    private var topologies: [String: Topology] = [:]
+
+    /// lss's reading of `path`, parsed once for all cases.
+    func topology(_ path: String) throws -> Topology {
+        lock.lock()
+        defer { lock.unlock() }
+        if let topology = topologies[path] { return topology }
+        let topology = try PDBFile.readTopology(path: path)
+        topologies[path] = topology
+        return topology
+    }
 
     func value(_ key: String, _ make: () throws -> [String: [Int]]) throws -> [String: [Int]] {
         lock.lock()

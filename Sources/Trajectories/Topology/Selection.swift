@@ -101,10 +101,12 @@ struct SelectionEvaluator {
     // MARK: - Groups
 
     private func groupTest(_ group: SelectionGroup) -> (Int) -> Bool {
-        let residueSizes = topology.atomsByResidue().map(\.count)
+        let needsSizes = group == .ion || group == .solvent
+        let residueSizes = needsSizes ? topology.atomsByResidue().map(\.count) : []
         func residueName(_ atom: Int) -> String { topology.residues[topology.atoms[atom].residueIndex].name }
         func isProtein(_ atom: Int) -> Bool { StandardResidues.isProtein(residueName(atom)) }
         func isWater(_ atom: Int) -> Bool { StandardResidues.isWater(residueName(atom)) }
+        /// A monatomic ion: an ion element alone in its residue, or in a residue named as an ion.
         func isIon(_ atom: Int) -> Bool {
             let record = topology.atoms[atom]
             guard let symbol = record.element?.symbol, StandardResidues.ionElements.contains(symbol) else { return false }
