@@ -26,6 +26,9 @@
 ///   its `not element H` keeps them. `ion` and `solvent` have no MDTraj counterpart.
 /// - `element` compares symbols case-insensitively (`element CL` finds chlorine).
 /// - `mass` uses the file's mass when it has one (prmtop, PSF), else the element's.
+/// - Names are matched as the file wrote them: lss does not standardize names the way MDTraj's
+///   readers do by default (terminal OC1/OC2 stay OC1/OC2, not O/OXT, so they are not `backbone`;
+///   an N-terminal H1 stays H1 and is `sidechain` by MDTraj's own definition).
 public struct AtomSelection: Sendable, Equatable, CustomStringConvertible {
     public let text: String
     let root: SelectionNode
@@ -98,10 +101,12 @@ struct SelectionEvaluator {
     // MARK: - Groups
 
     private func groupTest(_ group: SelectionGroup) -> (Int) -> Bool {
-        let residueSizes = topology.atomsByResidue().map(\.count)
+        let needsSizes = group == .ion || group == .solvent
+        let residueSizes = needsSizes ? topology.atomsByResidue().map(\.count) : []
         func residueName(_ atom: Int) -> String { topology.residues[topology.atoms[atom].residueIndex].name }
         func isProtein(_ atom: Int) -> Bool { StandardResidues.isProtein(residueName(atom)) }
         func isWater(_ atom: Int) -> Bool { StandardResidues.isWater(residueName(atom)) }
+        /// A monatomic ion: an ion element alone in its residue, or in a residue named as an ion.
         func isIon(_ atom: Int) -> Bool {
             let record = topology.atoms[atom]
             guard let symbol = record.element?.symbol, StandardResidues.ionElements.contains(symbol) else { return false }

@@ -126,9 +126,13 @@ struct PrmtopSections {
                 throw TrajectoryError(.malformed, path: path, "line \(lines.lineNumber): %FLAG \(flag) has no %FORMAT line")
             }
             if ColumnFields.isBlank(line, 0, line.count) { continue }
+            // Blanks padding a line after its last value are not values (of any kind).
+            var lineEnd = line.count
+            while lineEnd > 0 && ColumnFields.isSpace(line[lineEnd - 1]) { lineEnd -= 1 }
+            if format.kind == .text { lineEnd = min(line.count, (lineEnd + format.width - 1) / format.width * format.width) }
             var start = 0
-            while start < line.count {
-                let end = min(start + format.width, line.count)
+            while start < lineEnd {
+                let end = min(start + format.width, lineEnd)
                 switch format.kind {
                 case .text:
                     texts.append(ColumnFields.text(line, start, end))

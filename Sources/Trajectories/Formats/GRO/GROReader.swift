@@ -99,7 +99,10 @@ public final class GROReader: TrajectoryReader {
         var allSteps = true, allBoxes = true
         while times.count < maxFrames, let header = try readFrameData(nextFrame) {
             if times.isEmpty {
-                let capacity = min(maxFrames, 1 << 16) * atomCount * 3
+                // Room for the frames asked for, but never more than the file can still hold.
+                let bytesPerFrame = max(1, atomCount * (GROFormat.coordinateStart + 3 * fieldWidth))
+                let remaining = Int(max(0, lines.fileSize - lines.nextLineOffset)) / bytesPerFrame + 1
+                let capacity = min(maxFrames, remaining) * atomCount * 3
                 chunkPositions.reserveCapacity(capacity)
                 if hasVelocities { chunkVelocities.reserveCapacity(capacity) }
             }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Writes GROMACS .gro files, one frame after another: a title with "t=" and "step=", the atom
 /// count, the atom lines and the box line.
 ///
@@ -142,5 +144,3 @@ private extension String {
         count >= width ? self : String(repeating: " ", count: width - count) + self
     }
 }
-
-import Foundation

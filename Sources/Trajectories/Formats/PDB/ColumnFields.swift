@@ -1,3 +1,5 @@
+import Foundation
+
 /// A line of a text file as bytes (a view into `ColumnTextReader`'s buffer).
 typealias LineBytes = UnsafeBufferPointer<UInt8>
 
@@ -190,5 +192,3 @@ enum ColumnFields {
     /// A whole line as a string (for messages and header lines).
     static func string(_ line: LineBytes) -> String { String(decoding: line, as: UTF8.self) }
 }
-
-import Foundation

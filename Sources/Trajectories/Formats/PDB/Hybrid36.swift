@@ -29,7 +29,8 @@ enum Hybrid36 {
         let negativeLimit = -powerOf10(width - 1)
         if value < decimalLimit && value > negativeLimit {
             let text = String(value)
-            return String(repeating: " ", count: max(0, width - text.count)) + text
+            let padding = width - text.utf8.count
+            return padding > 0 ? String(repeating: " ", count: padding) + text : text
         }
         guard value >= decimalLimit else { return nil }
         let power = powerOf36(width - 1)
@@ -66,6 +67,15 @@ enum Hybrid36 {
         return String(characters)
     }
 
-    private static func powerOf10(_ exponent: Int) -> Int { (0 ..< exponent).reduce(1) { value, _ in value * 10 } }
-    private static func powerOf36(_ exponent: Int) -> Int { (0 ..< exponent).reduce(1) { value, _ in value * 36 } }
+    private static func powerOf10(_ exponent: Int) -> Int {
+        var value = 1
+        for _ in 0 ..< exponent { value *= 10 }
+        return value
+    }
+
+    private static func powerOf36(_ exponent: Int) -> Int {
+        var value = 1
+        for _ in 0 ..< exponent { value *= 36 }
+        return value
+    }
 }

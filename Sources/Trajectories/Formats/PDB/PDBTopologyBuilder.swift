@@ -7,13 +7,13 @@
 /// ("****") count on from the previous residue, which ends when an atom name repeats.
 struct PDBTopologyBuilder {
     private(set) var topology = Topology()
-    /// Raw four-column names, for element inference once residues are complete.
-    private var nameFields: [String] = []
-    private var explicitElement: [Bool] = []
+    /// Raw four-column names of atoms without a readable element column, for inference once
+    /// residues are complete.
+    private var nameFields: [Int: String] = [:]
     private var serialToAtom: [Int: Int] = [:]
     private var conectSerials: [[Int]] = []
     private var terPending = false
-    private var currentChainID: String?
+    private var currentChainID: UInt8?
     /// Columns 18-27 (residue name, chain, number, insertion code) of the current residue, kept at
     /// their line positions.
     private var residueColumns = [UInt8](repeating: ColumnFields.space, count: 27)
@@ -21,21 +21,18 @@ struct PDBTopologyBuilder {
     private var residueHasUnreadableNumber = false
     private var residueAtomNames: Set<String> = []
 
-    /// Positions of the first model in Å, three per atom.
-    private(set) var positions: [Double] = []
-
+    /// Adds one ATOM/HETATM record (already past the alternate-location filter). Strings are made
+    /// only for what changes per atom (its name); residue and chain fields only when they start.
     mutating func addAtom(_ line: LineBytes, path: String, lineNumber: Int) throws {
-        let position = try PDBRecords.coordinates(line, path: path, lineNumber: lineNumber, frame: 0)
+        _ = try PDBRecords.coordinates(line, path: path, lineNumber: lineNumber, frame: 0)
         let name = ColumnFields.text(line, 12, 16)
         let indicator = line.count > 16 ? line[16] : ColumnFields.space
-        let residueName = ColumnFields.text(line, 17, 21)
-        let chainID = ColumnFields.text(line, 21, 22)
-        let numberField = ColumnFields.rawText(line, 22, 26)
-        let segmentID = ColumnFields.text(line, 72, 76)
+        let chainByte = line.count > 21 ? line[21] : ColumnFields.space
 
-        if currentChainID != chainID || terPending || topology.chains.isEmpty {
-            topology.chains.append(Topology.Chain(id: chainID, segmentID: segmentID))
-            currentChainID = chainID
+        if currentChainID != chainByte || terPending || topology.chains.isEmpty {
+            topology.chains.append(Topology.Chain(id: ColumnFields.text(line, 21, 22),
+                                                  segmentID: ColumnFields.text(line, 72, 76)))
+            currentChainID = chainByte
             terPending = false
             haveResidue = false
         }
@@ -44,31 +41,28 @@ struct PDBTopologyBuilder {
         let renamedInPlace = !sameName && indicator != ColumnFields.space
         let repeatedUnnumbered = residueHasUnreadableNumber && residueAtomNames.contains(name)
         if !sameSite || (!sameName && !renamedInPlace) || repeatedUnnumbered {
-            let decoded = Hybrid36.decode(numberField, width: 4)
+            let decoded = ColumnFields.integer(line, 22, 26)
+                ?? Hybrid36.decode(ColumnFields.rawText(line, 22, 26), width: 4)
             let number = decoded ?? ((topology.residues.last?.number ?? 0) + 1)
             topology.residues.append(Topology.Residue(
-                name: residueName, number: number, insertionCode: ColumnFields.text(line, 26, 27),
+                name: ColumnFields.text(line, 17, 21), number: number, insertionCode: ColumnFields.text(line, 26, 27),
                 chainIndex: topology.chains.count - 1))
             for column in 17 ..< 27 { residueColumns[column] = column < line.count ? line[column] : ColumnFields.space }
             haveResidue = true
             residueHasUnreadableNumber = decoded == nil
             residueAtomNames.removeAll(keepingCapacity: true)
         }
-        residueAtomNames.insert(name)
+        if residueHasUnreadableNumber { residueAtomNames.insert(name) }
 
-        let elementSymbol = ColumnFields.text(line, 76, 78)
-        let element = Element(symbol: elementSymbol)
-        let serial = Hybrid36.decode(ColumnFields.rawText(line, 6, 11), width: 5)
         let atomIndex = topology.atoms.count
+        let element = ColumnFields.isBlank(line, 76, 78) ? nil : Element(symbol: ColumnFields.text(line, 76, 78))
+        if element == nil { nameFields[atomIndex] = ColumnFields.rawText(line, 12, 16) }
+        let serial = ColumnFields.integer(line, 6, 11)
+            ?? (ColumnFields.isBlank(line, 6, 11) ? nil : Hybrid36.decode(ColumnFields.rawText(line, 6, 11), width: 5))
+        let charge = ColumnFields.isBlank(line, 78, 80) ? nil : PDBRecords.formalCharge(line)
         topology.atoms.append(Topology.Atom(
-            name: name, element: element, residueIndex: topology.residues.count - 1, serial: serial,
-            charge: PDBRecords.formalCharge(line)))
-        nameFields.append(ColumnFields.rawText(line, 12, 16))
-        explicitElement.append(element != nil)
+            name: name, element: element, residueIndex: topology.residues.count - 1, serial: serial, charge: charge))
         if let serial, serialToAtom[serial] == nil { serialToAtom[serial] = atomIndex }
-        positions.append(position.x)
-        positions.append(position.y)
-        positions.append(position.z)
     }
 
     /// A TER record: the next atom starts a new chain even with the same identifier.
@@ -86,11 +80,11 @@ struct PDBTopologyBuilder {
     mutating func finish(box: Box?) -> Topology {
         var residueSizes = [Int](repeating: 0, count: topology.residues.count)
         for atom in topology.atoms { residueSizes[atom.residueIndex] += 1 }
-        for index in topology.atoms.indices where !explicitElement[index] {
+        for (index, field) in nameFields {
             let residueIndex = topology.atoms[index].residueIndex
             topology.atoms[index].element = ElementInference.element(
                 atomName: topology.atoms[index].name, residueName: topology.residues[residueIndex].name,
-                residueAtomCount: residueSizes[residueIndex], pdbNameField: nameFields[index])
+                residueAtomCount: residueSizes[residueIndex], pdbNameField: field)
         }
         var bonds = Set<Topology.Bond>()
         var ordered: [Topology.Bond] = []

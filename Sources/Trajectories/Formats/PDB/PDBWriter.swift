@@ -140,41 +140,58 @@ struct PDBRecordLayout {
             }
             return text
         }
-        for (index, atom) in topology.atoms.enumerated() {
-            let residue = topology.residues[atom.residueIndex]
+        // Columns 18-30 and the record name are the same for every atom of a residue.
+        var residueColumns: [[UInt8]] = []
+        var residueRecords: [[UInt8]] = []
+        for (index, residue) in topology.residues.enumerated() {
             let chainIndex = residue.chainIndex
             let chain = topology.chains[chainIndex]
             let chainID = chain.id.count == 1 ? chain.id : String(Self.chainLetters[chainIndex % 26])
-            let isStandard = StandardResidues.isProtein(residue.name) || StandardResidues.isNucleic(residue.name)
             guard let residueNumber = Hybrid36.encode(residue.number, width: 4) else {
-                throw TrajectoryError(.unsupported, path: path, "residue number \(residue.number) is beyond PDB's hybrid-36 range")
+                throw TrajectoryError(.unsupported, path: path,
+                                      "residue \(index + 1): number \(residue.number) is beyond PDB's hybrid-36 range")
             }
+            var columns = [UInt8]()
+            columns.reserveCapacity(13)
+            let residueName = String(residue.name.prefix(4))
+            if residueName.count <= 3 {
+                FixedDecimalFormatter.appendRight(residueName, width: 3, to: &columns)
+                columns.append(ColumnFields.space)
+            } else {
+                FixedDecimalFormatter.appendLeft(residueName, width: 4, to: &columns)
+            }
+            FixedDecimalFormatter.appendLeft(chainID, width: 1, to: &columns)
+            columns += Array(residueNumber.utf8)
+            FixedDecimalFormatter.appendLeft(String(residue.insertionCode.prefix(1)), width: 1, to: &columns)
+            columns += Array("   ".utf8)
+            residueColumns.append(columns)
+            let isStandard = StandardResidues.isProtein(residue.name) || StandardResidues.isNucleic(residue.name)
+            residueRecords.append(Array((isStandard ? "ATOM  " : "HETATM").utf8))
+        }
+        let segmentColumns = topology.chains.map { chain -> [UInt8] in
+            var columns = Array("  1.00  0.00      ".utf8)
+            FixedDecimalFormatter.appendLeft(String(chain.segmentID.prefix(4)), width: 4, to: &columns)
+            return columns
+        }
+
+        prefixes.reserveCapacity(topology.atoms.count)
+        suffixes.reserveCapacity(topology.atoms.count)
+        for (index, atom) in topology.atoms.enumerated() {
+            let residue = topology.residues[atom.residueIndex]
             let serial = try serialText(nextSerial)
             serials[index] = serial
             nextSerial += 1
 
-            var prefix = [UInt8]()
+            var prefix = residueRecords[atom.residueIndex]
             prefix.reserveCapacity(30)
-            prefix += Array((isStandard ? "ATOM  " : "HETATM").utf8)
             prefix += Array(serial.utf8)
             prefix.append(ColumnFields.space)
             FixedDecimalFormatter.appendLeft(Self.alignedName(atom), width: 4, to: &prefix)
             prefix.append(ColumnFields.space)  // alternate location
-            let residueName = String(residue.name.prefix(4))
-            if residueName.count <= 3 {
-                FixedDecimalFormatter.appendRight(residueName, width: 3, to: &prefix)
-                prefix.append(ColumnFields.space)
-            } else {
-                FixedDecimalFormatter.appendLeft(residueName, width: 4, to: &prefix)
-            }
-            FixedDecimalFormatter.appendLeft(chainID, width: 1, to: &prefix)
-            prefix += Array(residueNumber.utf8)
-            FixedDecimalFormatter.appendLeft(String(residue.insertionCode.prefix(1)), width: 1, to: &prefix)
-            prefix += Array("   ".utf8)
+            prefix += residueColumns[atom.residueIndex]
             prefixes.append(prefix)
 
-            var suffix = Array("  1.00  0.00      ".utf8)
-            FixedDecimalFormatter.appendLeft(String(chain.segmentID.prefix(4)), width: 4, to: &suffix)
+            var suffix = segmentColumns[residue.chainIndex]
             FixedDecimalFormatter.appendRight((atom.element?.symbol ?? "").uppercased(), width: 2, to: &suffix)
             suffix += Array(Self.chargeText(atom.charge).utf8)
             suffix.append(0x0A)
@@ -185,10 +202,8 @@ struct PDBRecordLayout {
                 ter += Array(try serialText(nextSerial).utf8)
                 nextSerial += 1
                 ter += Array("      ".utf8)
-                FixedDecimalFormatter.appendRight(String(residue.name.prefix(3)), width: 3, to: &ter)
-                ter.append(ColumnFields.space)
-                FixedDecimalFormatter.appendLeft(chainID, width: 1, to: &ter)
-                ter += Array(residueNumber.utf8)
+                // Columns 18-27 of the last residue: name, chain, number, insertion code.
+                ter += residueColumns[atom.residueIndex].prefix(10)
                 ter += Array("\n".utf8)
                 terminators[index] = ter
             }
