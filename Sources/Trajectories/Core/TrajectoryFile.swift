@@ -29,7 +29,7 @@ public enum TrajectoryFile {
         case .amberNetCDFRestart: reader = try AmberNetCDFRestartReader(path: path)
         case .amberRestart: reader = try AmberRestartReader(path: path)
         case .mdtrajHDF5: reader = try MDTrajHDF5Reader(path: path)
-        case .lammpsDump: throw TrajectoryError(.unsupported, path: path, "TEMP") // LAMMPSTEMP
+        case .lammpsDump: reader = try LAMMPSDumpReader(path: path)
         case .pdb: reader = try PDBReader(path: path)
         case .gro: reader = try GROReader(path: path)
         case .openmmState: reader = try OpenMMStateReader(path: path)

@@ -34,19 +34,24 @@ extension TrajectoryReader {
     }
 
     /// Every remaining frame in one chunk. For small files and tests; stream large ones.
+    /// Velocities, forces, steps or boxes are kept only when every frame has them (a TRR may carry
+    /// velocities in some frames only; readers end a chunk where that changes).
     public func readAll(chunkSize: Int = 1024) throws -> FrameChunk {
-        var all = FrameChunk(atomCount: atomCount)
-        var first = true
-        while let chunk = try read(maxFrames: chunkSize) {
-            if first { all = chunk; first = false; continue }
-            all.positions += chunk.positions
-            if all.velocities != nil { all.velocities! += chunk.velocities ?? [] }
-            if all.forces != nil { all.forces! += chunk.forces ?? [] }
-            all.times += chunk.times
-            if all.steps != nil { all.steps! += chunk.steps ?? [] }
-            if all.boxes != nil { all.boxes! += chunk.boxes ?? [] }
+        var chunks = [FrameChunk]()
+        while let chunk = try read(maxFrames: chunkSize) { chunks.append(chunk) }
+        guard let first = chunks.first else { return FrameChunk(atomCount: atomCount) }
+        func joined<T>(_ field: (FrameChunk) -> [T]?) -> [T]? {
+            var all = [T]()
+            for chunk in chunks {
+                guard let values = field(chunk) else { return nil }
+                all += values
+            }
+            return all
         }
-        return all
+        return FrameChunk(atomCount: first.atomCount, firstFrame: first.firstFrame,
+                          positions: joined(\.positions) ?? [], velocities: joined(\.velocities),
+                          forces: joined(\.forces), times: joined(\.times) ?? [], steps: joined(\.steps),
+                          boxes: joined(\.boxes))
     }
 }
 
