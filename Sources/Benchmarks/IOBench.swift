@@ -64,12 +64,14 @@ enum IOBench {
         let box = Box(rectangular: 5, 5, 5)
         for start in stride(from: 0, to: frames, by: 100) {
             let count = min(100, frames - start)
-            var chunk = FrameChunk(atomCount: atoms, firstFrame: start, positions: [],
-                                   times: (start ..< start + count).map { Double($0) }, boxes: Array(repeating: box, count: count))
+            var frames = [Float]()
+            frames.reserveCapacity(count * atoms * 3)
             for _ in 0 ..< count {
                 for k in positions.indices { positions[k] += (uniform() - 0.5) * 0.02 }
-                chunk.positions += positions
+                frames += positions
             }
+            let chunk = FrameChunk(atomCount: atoms, firstFrame: start, positions: frames,
+                                   times: (start ..< start + count).map { Double($0) }, boxes: Array(repeating: box, count: count))
             for writer in writers { try writer.write(chunk) }
         }
         for writer in writers { try writer.close() }
@@ -98,7 +100,7 @@ enum IOBench {
     /// The process's peak resident set so far in MB (getrusage reports kB on Linux).
     static func peakMegabytes() -> Double {
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
         return Double(usage.ru_maxrss) / 1e3
     }
 }

@@ -56,6 +56,23 @@ public struct TrajectoryConversion: Sendable {
         let outputTopology = atoms.flatMap { indices in topology?.subset(atoms: indices) } ?? topology
         let stream = try TrajectoryStream(reader: reader, atoms: atoms, range: range, chunkSize: chunkSize)
         let format = try TrajectoryFile.format(of: output, override: outputFormat)
+        if format.writerNeedsTopology && outputTopology == nil {
+            throw TrajectoryError(.mismatch, path: output,
+                                  "writing \(format.rawValue) needs atom and residue names; pass a topology with --topology")
+        }
+        do {
+            return try convert(reader: reader, stream: stream, format: format, topology: outputTopology,
+                               atoms: atoms, progress: progress)
+        } catch var error as TrajectoryError where error.path.hasSuffix(".partial-\(getpid())") {
+            // Errors of the writer name the file the user asked for, not the temporary one.
+            error.path = output
+            throw error
+        }
+    }
+
+    private func convert(reader: TrajectoryReader, stream: TrajectoryStream, format: TrajectoryFormat,
+                         topology outputTopology: Topology?, atoms: [Int]?,
+                         progress: ((Int) -> Void)?) throws -> Report {
 
         let directory = (output as NSString).deletingLastPathComponent
         let temporary = (directory.isEmpty ? "." : directory) + "/.\((output as NSString).lastPathComponent).partial-\(getpid())"
