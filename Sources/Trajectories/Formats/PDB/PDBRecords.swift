@@ -90,7 +90,7 @@ enum PDBRecords {
     @inline(__always)
     static func packedName(_ line: LineBytes) -> UInt32 {
         var packed: UInt32 = 0
-        for column in 12 ..< min(16, line.count) where !ColumnFields.isSpace(line[column]) {
+        for column in 12 ..< max(12, min(16, line.count)) where !ColumnFields.isSpace(line[column]) {
             packed = packed << 8 | UInt32(line[column])
         }
         return packed
