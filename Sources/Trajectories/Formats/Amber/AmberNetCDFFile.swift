@@ -46,6 +46,7 @@ final class AmberNetCDFFile {
         guard FileManager.default.fileExists(atPath: path) else {
             throw TrajectoryError(.io, path: path, "cannot open: no such file")
         }
+        try NetCDFClassicHeader.validate(path: path)
         var handle: Int32 = 0
         let status = AmberNetCDFLock.run {
             // libnetcdf 4.9.0 on HDF5 1.10 probes NetCDF-4 files for optional attributes, and HDF5

@@ -193,6 +193,11 @@ struct AmberOneFrameCursor {
         consumed = true
         var chunk = frame.chunk()
         if frame.time == nil { chunk.times = [0] }
+        // Finite Float64 values beyond ±3.4e38 become infinite in a Float32 chunk.
+        if let bad = chunk.firstNonFinite() {
+            throw TrajectoryError(.nonFinite, path: path, frame: 0,
+                                  "atom \(bad.atom) has a coordinate beyond single precision; the file is corrupt")
+        }
         return chunk
     }
 
