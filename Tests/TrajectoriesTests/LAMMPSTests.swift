@@ -186,6 +186,25 @@ struct LAMMPSTests {
         #expect(throws: TrajectoryError.self) { try LAMMPSDumpReader(path: lj) }
     }
 
+    /// Not a check: prints the read speed on a big dump when LSS_TRAJ_SPEED_DIR names a folder with
+    /// big.lammpstrj (run in release). Compare with MDTraj's LAMMPSTrajectoryFile on the same file.
+    @Test("read speed on a big dump", .enabled(if: ProcessInfo.processInfo.environment["LSS_TRAJ_SPEED_DIR"] != nil))
+    func readSpeed() throws {
+        let path = (ProcessInfo.processInfo.environment["LSS_TRAJ_SPEED_DIR"] ?? ".") + "/big.lammpstrj"
+        var best = Double.infinity, frames = 0
+        for _ in 0 ..< 3 {
+            let start = ContinuousClock.now
+            let reader = try LAMMPSDumpReader(path: path)
+            frames = 0
+            while let chunk = try reader.read(maxFrames: 10) { frames += chunk.frameCount }
+            let elapsed = ContinuousClock.now - start
+            best = min(best, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        }
+        let counted = try LAMMPSDumpReader(path: path).countFrames()
+        print("lss LAMMPSDumpReader: \(frames) frames (\(counted) counted) in \(best) s, \(Int(Double(frames) / best)) frames/s")
+        #expect(frames == counted)
+    }
+
     @Test("broken dumps throw errors naming the file, frame and line")
     func badInput() throws {
         let workspace = try Workspace()

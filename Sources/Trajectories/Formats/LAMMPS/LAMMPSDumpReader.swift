@@ -145,58 +145,83 @@ public final class LAMMPSDumpReader: TrajectoryReader {
     /// Parses the atom lines of a frame into `parsed` (file order, dump units, positions Cartesian).
     private func parseAtoms(_ header: LAMMPSFrameHeader, frame: Int) throws {
         let columns = header.columns
-        parsed.reset(atoms: atomCount, velocities: columns.hasVelocities, forces: columns.hasForces, ids: columns.hasIDs)
-        let roles = columns.roles
-        let columnCount = roles.count
-        for atom in 0 ..< atomCount {
-            let lineNumber = scanner.lineNumber
-            guard let line = try scanner.nextLine() else {
-                throw TrajectoryError(.malformed, path: path, frame: frame,
-                                      "the file ends after \(atom) of the frame's \(atomCount) atom lines (truncated)")
-            }
-            let bytes = UnsafePointer(scanner.bytes)
-            var cursor = line.lowerBound
-            let end = line.upperBound
-            while cursor < end, bytes[cursor] == 0x20 { cursor += 1 }
-            if cursor < end, bytes[cursor] == UInt8(ascii: "I") {
-                try Self.checkNotItem(bytes, line, path: path, frame: frame, atom: atom, expected: atomCount)
-            }
-            for column in 0 ..< columnCount {
-                while cursor < end, bytes[cursor] == 0x20 || bytes[cursor] == 0x09 { cursor += 1 }
-                let tokenStart = cursor
-                while cursor < end, bytes[cursor] != 0x20 && bytes[cursor] != 0x09 { cursor += 1 }
-                guard cursor > tokenStart else {
-                    throw TrajectoryError(.malformed, path: path, frame: frame,
-                                          "line \(lineNumber): \(column) values, the ATOMS line names \(columnCount) columns")
-                }
-                let role = roles[column]
-                if role == .skip { continue }
-                if role == .id {
-                    guard let id = LAMMPSNumberParser.integer(bytes, tokenStart, cursor) else {
-                        throw TrajectoryError(.malformed, path: path, frame: frame,
-                                              "line \(lineNumber): the atom id \"\(Self.text(bytes, tokenStart ..< cursor))\" is not an integer")
+        parsed.reset(atoms: atomCount, ids: columns.hasIDs)
+        // The buffers leave `parsed` while they are written through pointers (no copy, no
+        // exclusivity checks per value) and come back at the end.
+        var values: [Double] = [], ids: [Int] = []
+        swap(&values, &parsed.values)
+        swap(&ids, &parsed.ids)
+        defer {
+            swap(&values, &parsed.values)
+            swap(&ids, &parsed.ids)
+        }
+        // Per column: the slot among an atom's nine values, -1 to skip, -2 for the id.
+        let targets = columns.roles.map { role in role == .id ? -2 : LAMMPSParsedFrame.slot(of: role) ?? -1 }
+        try values.withUnsafeMutableBufferPointer { valueBuffer in
+            try ids.withUnsafeMutableBufferPointer { idBuffer in
+                try targets.withUnsafeBufferPointer { targetBuffer in
+                    for atom in 0 ..< atomCount {
+                        try parseAtomLine(atom, frame: frame, columns: columns, targets: targetBuffer,
+                                          values: valueBuffer, ids: idBuffer)
                     }
-                    parsed.ids[atom] = id
-                    continue
                 }
-                guard let value = LAMMPSNumberParser.double(bytes, tokenStart, cursor) else {
-                    throw TrajectoryError(.malformed, path: path, frame: frame,
-                                          "line \(lineNumber): \"\(Self.text(bytes, tokenStart ..< cursor))\" in column "
-                                          + "\(columns.names[column]) is not a number")
-                }
-                guard value.isFinite else {
-                    throw TrajectoryError(.nonFinite, path: path, frame: frame,
-                                          "line \(lineNumber): column \(columns.names[column]) of atom line \(atom + 1) is \(Self.text(bytes, tokenStart ..< cursor))")
-                }
-                parsed.store(role, value, atom: atom)
-            }
-            while cursor < end, bytes[cursor] == 0x20 || bytes[cursor] == 0x09 { cursor += 1 }
-            guard cursor == end else {
-                throw TrajectoryError(.malformed, path: path, frame: frame,
-                                      "line \(lineNumber): more values than the \(columnCount) columns the ATOMS line names")
             }
         }
-        if columns.scaledPositions { parsed.unscale(with: header.box) }
+        if columns.scaledPositions { LAMMPSParsedFrame.unscale(&values, with: header.box) }
+    }
+
+    /// Parses the next line as atom `atom` of the frame.
+    @inline(__always)
+    private func parseAtomLine(_ atom: Int, frame: Int, columns: LAMMPSColumns, targets: UnsafeBufferPointer<Int>,
+                               values: UnsafeMutableBufferPointer<Double>, ids: UnsafeMutableBufferPointer<Int>) throws {
+        let lineNumber = scanner.lineNumber
+        guard let line = try scanner.nextLine() else {
+            throw TrajectoryError(.malformed, path: path, frame: frame,
+                                  "the file ends after \(atom) of the frame's \(atomCount) atom lines (truncated)")
+        }
+        let bytes = UnsafePointer(scanner.bytes)
+        var cursor = line.lowerBound
+        let end = line.upperBound
+        while cursor < end, bytes[cursor] == 0x20 { cursor += 1 }
+        if cursor < end, bytes[cursor] == UInt8(ascii: "I") {
+            try Self.checkNotItem(bytes, line, path: path, frame: frame, atom: atom, expected: atomCount)
+        }
+        let base = atom * LAMMPSParsedFrame.stride
+        for column in 0 ..< targets.count {
+            while cursor < end, bytes[cursor] == 0x20 || bytes[cursor] == 0x09 { cursor += 1 }
+            let tokenStart = cursor
+            while cursor < end, bytes[cursor] != 0x20 && bytes[cursor] != 0x09 { cursor += 1 }
+            guard cursor > tokenStart else {
+                throw TrajectoryError(.malformed, path: path, frame: frame,
+                                      "line \(lineNumber): \(column) values, the ATOMS line names \(targets.count) columns")
+            }
+            let target = targets[column]
+            if target == -1 { continue }
+            if target == -2 {
+                guard let id = LAMMPSNumberParser.integer(bytes, tokenStart, cursor) else {
+                    throw TrajectoryError(.malformed, path: path, frame: frame,
+                                          "line \(lineNumber): the atom id \"\(Self.text(bytes, tokenStart ..< cursor))\" is not an integer")
+                }
+                ids[atom] = id
+                continue
+            }
+            guard let value = LAMMPSNumberParser.double(bytes, tokenStart, cursor) else {
+                throw TrajectoryError(.malformed, path: path, frame: frame,
+                                      "line \(lineNumber): \"\(Self.text(bytes, tokenStart ..< cursor))\" in column "
+                                      + "\(columns.names[column]) is not a number")
+            }
+            guard value.isFinite else {
+                throw TrajectoryError(.nonFinite, path: path, frame: frame,
+                                      "line \(lineNumber): column \(columns.names[column]) of atom line \(atom + 1) is "
+                                      + Self.text(bytes, tokenStart ..< cursor))
+            }
+            values[base + target] = value
+        }
+        while cursor < end, bytes[cursor] == 0x20 || bytes[cursor] == 0x09 { cursor += 1 }
+        guard cursor == end else {
+            throw TrajectoryError(.malformed, path: path, frame: frame,
+                                  "line \(lineNumber): more values than the \(targets.count) columns the ATOMS line names")
+        }
     }
 
     /// Converts the parsed frame to lss units, in id order, and appends it.
