@@ -181,6 +181,24 @@ struct DCDTests {
         try expected.check(try reader.readAll())
     }
 
+    @Test("a LAMMPS-style DCD: DELTA in fs (units real) unless a time step is given")
+    func lammpsFlavour() throws {
+        let workspace = try Workspace()
+        let path = workspace.path("lammps.dcd")
+        let expected = try decodeJSON(DCDExpectedFrames.self, from: runPython(Self.builder + """
+        frames = [np.random.RandomState(k).rand(3, 3) * 9 for k in range(3)]
+        build(sys.argv[1], frames, cells=[[20, 0, 21, 0, 0, 22]] * 3, istart=1000, nsavc=100, delta=2.0,
+              title=b'Written by LAMMPS')
+        report(frames, times=[(1000 + 100 * k) * 2.0 * 1e-3 for k in range(3)], steps=[1000 + 100 * k for k in range(3)],
+               cells=[[20, 21, 22, 90, 90, 90]] * 3)
+        """, [path]))
+        let reader = try DCDReader(path: path)
+        #expect(reader.isLAMMPS)
+        try expected.check(try reader.readAll())
+        let metal = try DCDReader(path: path, timeStep: 2.0).readAll()
+        #expect(metal.times == [2000, 2200, 2400])
+    }
+
     // MARK: - Real programs
 
     @Test("OpenMM's DCDReporter (vacuum and periodic) reads as MDTraj reads it", arguments: [false, true])
@@ -320,7 +338,7 @@ struct DCDTests {
     import sys, json, struct
     import numpy as np
     def build(path, frames, endian='<', cells=None, version=24, delta=0.0409, istart=0, nsavc=1, nset=None,
-              free=None, four_d=False):
+              free=None, four_d=False, title=b'made by the lss test'):
         e = endian
         def rec(b): return struct.pack(e + 'i', len(b)) + b + struct.pack(e + 'i', len(b))
         n = len(frames[0])
@@ -331,7 +349,7 @@ struct DCDTests {
             body += struct.pack(e + '10i', 1 if cells is not None else 0, 1 if four_d else 0, 0, 0, 0, 0, 0, 0, 0, version)
         else:
             body = struct.pack(e + '9i', *icntrl) + struct.pack(e + 'd', delta) + struct.pack(e + '9i', *([0] * 9))
-        out = rec(b'CORD' + body) + rec(struct.pack(e + 'i', 1) + b'made by the lss test'.ljust(80))
+        out = rec(b'CORD' + body) + rec(struct.pack(e + 'i', 1) + title.ljust(80))
         out += rec(struct.pack(e + 'i', n))
         if free: out += rec(np.array(free, e + 'i4').tobytes())
         for k, f in enumerate(frames):

@@ -5,6 +5,9 @@
 /// as step × DELTA in ps (DELTA is in AKMA units of 48.88821 fs). Every frame after the first has
 /// the same size, so `seek` is arithmetic.
 ///
+/// LAMMPS (`dump dcd`, title "Written by LAMMPS") stores DELTA in its own time unit, not AKMA; the
+/// reader takes it as fs (`units real`, the usual style for molecules) unless `timeStep` is given.
+///
 /// The frame count is the header's NSET. A header that claims more frames than the file holds is
 /// an error; a header with NSET = 0 (a writer stopped before it updated the header) falls back to
 /// the complete frames the file holds, ignoring a torn last frame.
@@ -17,6 +20,8 @@ public final class DCDReader: TrajectoryReader {
     public let isBigEndian: Bool
     /// The MD time step (DELTA) in ps.
     public let timeStep: Double
+    /// True when LAMMPS wrote the file (its first title line says so).
+    public let isLAMMPS: Bool
 
     private let header: DCDHeader
     private let file: PositionalFile
@@ -32,14 +37,17 @@ public final class DCDReader: TrajectoryReader {
     /// Bytes read per pread; large enough to amortise the call, small enough to stay in cache.
     private static let batchBytes = 8 << 20
 
-    public init(path: String) throws {
+    /// `timeStep` (ps) replaces the header's DELTA, for files whose DELTA is not in AKMA units.
+    public init(path: String, timeStep: Double? = nil) throws {
         self.path = path
         file = try PositionalFile(path: path, mode: .read)
         header = try DCDHeader.read(from: file)
         atomCount = header.atomCount
         titles = header.titles
         isBigEndian = header.isBigEndian
-        timeStep = header.timeStepAKMA * DCDFormat.akmaTimeInPicoseconds
+        isLAMMPS = header.titles.first?.hasPrefix("Written by LAMMPS") ?? false
+        let femtosecond = 0.001
+        self.timeStep = timeStep ?? header.timeStepAKMA * (isLAMMPS ? femtosecond : DCDFormat.akmaTimeInPicoseconds)
 
         let complete = header.completeFrames(inFileOfSize: try file.size())
         if header.framesInHeader > 0 {
