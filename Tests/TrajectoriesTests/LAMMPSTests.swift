@@ -34,7 +34,9 @@ struct LAMMPSTests {
     func runLAMMPS(_ workspace: Workspace) throws -> String {
         let directory = workspace.url.path
         try Data(Self.input.utf8).write(to: URL(fileURLWithPath: workspace.path("in.lj")))
-        try runProgram("lmp", ["-in", "in.lj", "-log", "none", "-screen", "none"], in: directory)
+        // Open MPI (inside Debian's lmp) makes its session folder under TMPDIR; runs that start at
+        // the same moment (tests in parallel) collide in /tmp, so each gets its own.
+        try runProgram("env", ["TMPDIR=\(directory)", "lmp", "-in", "in.lj", "-log", "none", "-screen", "none"], in: directory)
         return directory
     }
 
