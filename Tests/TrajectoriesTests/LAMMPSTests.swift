@@ -34,7 +34,9 @@ struct LAMMPSTests {
     func runLAMMPS(_ workspace: Workspace) throws -> String {
         let directory = workspace.url.path
         try Data(Self.input.utf8).write(to: URL(fileURLWithPath: workspace.path("in.lj")))
-        try runProgram("lmp", ["-in", "in.lj", "-log", "none", "-screen", "none"], in: directory)
+        // Open MPI (inside Debian's lmp) makes its session folder under TMPDIR; runs that start at
+        // the same moment (tests in parallel) collide in /tmp, so each gets its own.
+        try runProgram("env", ["TMPDIR=\(directory)", "lmp", "-in", "in.lj", "-log", "none", "-screen", "none"], in: directory)
         return directory
     }
 
@@ -184,6 +186,26 @@ struct LAMMPSTests {
         let lj = workspace.path("lj.dump")
         try Data(("ITEM: UNITS\nlj\n" + (try String(contentsOfFile: path, encoding: .utf8))).utf8).write(to: URL(fileURLWithPath: lj))
         #expect(throws: TrajectoryError.self) { try LAMMPSDumpReader(path: lj) }
+    }
+
+    /// Not a check: prints the read speed on a big dump when LSS_TRAJ_SPEED_DIR names a folder with
+    /// big.lammpstrj (run in release). Compare with MDTraj's LAMMPSTrajectoryFile on the same file.
+    @Test("read speed on a big dump", .enabled(if: ProcessInfo.processInfo.environment["LSS_TRAJ_SPEED_DIR"] != nil))
+    func readSpeed() throws {
+        let path = (ProcessInfo.processInfo.environment["LSS_TRAJ_SPEED_DIR"] ?? ".") + "/big.lammpstrj"
+        var best = Double.infinity, bestCPU = Double.infinity, frames = 0
+        for _ in 0 ..< 3 {
+            let start = ContinuousClock.now, startCPU = processCPUSeconds()
+            let reader = try LAMMPSDumpReader(path: path)
+            frames = 0
+            while let chunk = try reader.read(maxFrames: 10) { frames += chunk.frameCount }
+            let elapsed = ContinuousClock.now - start
+            best = min(best, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+            bestCPU = min(bestCPU, processCPUSeconds() - startCPU)
+        }
+        let counted = try LAMMPSDumpReader(path: path).countFrames()
+        print("lss LAMMPSDumpReader: \(frames) frames (\(counted) counted) in \(best) s, \(Int(Double(frames) / best)) frames/s (CPU \(bestCPU) s, \(Int(Double(frames) / bestCPU)) frames/s)")
+        #expect(frames == counted)
     }
 
     @Test("broken dumps throw errors naming the file, frame and line")

@@ -5,6 +5,9 @@
 /// as step × DELTA in ps (DELTA is in AKMA units of 48.88821 fs). Every frame after the first has
 /// the same size, so `seek` is arithmetic.
 ///
+/// LAMMPS (`dump dcd`, title "Written by LAMMPS") stores DELTA in its own time unit, not AKMA; the
+/// reader takes it as fs (`units real`, the usual style for molecules) unless `timeStep` is given.
+///
 /// The frame count is the header's NSET. A header that claims more frames than the file holds is
 /// an error; a header with NSET = 0 (a writer stopped before it updated the header) falls back to
 /// the complete frames the file holds, ignoring a torn last frame.
@@ -17,6 +20,8 @@ public final class DCDReader: TrajectoryReader {
     public let isBigEndian: Bool
     /// The MD time step (DELTA) in ps.
     public let timeStep: Double
+    /// True when LAMMPS wrote the file (its first title line says so).
+    public let isLAMMPS: Bool
 
     private let header: DCDHeader
     private let file: PositionalFile
@@ -32,14 +37,17 @@ public final class DCDReader: TrajectoryReader {
     /// Bytes read per pread; large enough to amortise the call, small enough to stay in cache.
     private static let batchBytes = 8 << 20
 
-    public init(path: String) throws {
+    /// `timeStep` (ps) replaces the header's DELTA, for files whose DELTA is not in AKMA units.
+    public init(path: String, timeStep: Double? = nil) throws {
         self.path = path
         file = try PositionalFile(path: path, mode: .read)
         header = try DCDHeader.read(from: file)
         atomCount = header.atomCount
         titles = header.titles
         isBigEndian = header.isBigEndian
-        timeStep = header.timeStepAKMA * DCDFormat.akmaTimeInPicoseconds
+        isLAMMPS = header.titles.first?.hasPrefix("Written by LAMMPS") ?? false
+        let femtosecond = 0.001
+        self.timeStep = timeStep ?? header.timeStepAKMA * (isLAMMPS ? femtosecond : DCDFormat.akmaTimeInPicoseconds)
 
         let complete = header.completeFrames(inFileOfSize: try file.size())
         if header.framesInHeader > 0 {
@@ -107,7 +115,9 @@ public final class DCDReader: TrajectoryReader {
     /// Decodes a run of frames, reading the file in batches of about `batchBytes`.
     private func decode(frames: Range<Int>) throws -> FrameChunk {
         let width = atomCount * 3
-        var positions = [Float](repeating: 0, count: frames.count * width)
+        // Every element is written by decodeFrame (or an error is thrown), so no zero-filling.
+        let total = frames.count * width
+        var positions = [Float](unsafeUninitializedCapacity: total) { _, initialized in initialized = total }
         var boxes: [Box] = []
         if hasBoxes { boxes.reserveCapacity(frames.count) }
         var frame = frames.lowerBound
@@ -168,23 +178,45 @@ public final class DCDReader: TrajectoryReader {
         }
         let (xs, ys, zs) = (axisStart[0], axisStart[1], axisStart[2])
         let toNanometres: Float = 0.1
-        var allFinite = true
+        // Non-finite values are flagged from the bit patterns (all exponent bits set) with
+        // integer ORs, which keeps the loop free of branches.
+        let exponentBits: UInt32 = 0x7F80_0000
+        var flagged: UInt32 = 0
+        @inline(__always) func load(_ offset: Int) -> UInt32 { order.uint32(bytes, at: offset) }
         if let free, let fixed = fixedAtomFrame {
             for i in 0 ..< out.count { out[i] = fixed[i] }
             for (slot, atom) in free.enumerated() {
-                let x = order.float32(bytes, at: xs + 4 * slot), y = order.float32(bytes, at: ys + 4 * slot)
-                let z = order.float32(bytes, at: zs + 4 * slot)
-                allFinite = allFinite && x.isFinite && y.isFinite && z.isFinite
-                out[3 * atom] = x * toNanometres; out[3 * atom + 1] = y * toNanometres; out[3 * atom + 2] = z * toNanometres
+                let x = load(xs + 4 * slot), y = load(ys + 4 * slot), z = load(zs + 4 * slot)
+                flagged |= (x & exponentBits == exponentBits ? 1 : 0) | (y & exponentBits == exponentBits ? 1 : 0)
+                    | (z & exponentBits == exponentBits ? 1 : 0)
+                out[3 * atom] = Float(bitPattern: x) * toNanometres
+                out[3 * atom + 1] = Float(bitPattern: y) * toNanometres
+                out[3 * atom + 2] = Float(bitPattern: z) * toNanometres
+            }
+        } else if let base = bytes.baseAddress, !order.swap {
+            // The common case (file in this machine's byte order): plain loads, no swaps.
+            let xp = base + xs, yp = base + ys, zp = base + zs
+            for atom in 0 ..< stored {
+                let x = xp.loadUnaligned(fromByteOffset: 4 * atom, as: UInt32.self)
+                let y = yp.loadUnaligned(fromByteOffset: 4 * atom, as: UInt32.self)
+                let z = zp.loadUnaligned(fromByteOffset: 4 * atom, as: UInt32.self)
+                flagged |= (x & exponentBits == exponentBits ? 1 : 0) | (y & exponentBits == exponentBits ? 1 : 0)
+                    | (z & exponentBits == exponentBits ? 1 : 0)
+                out[3 * atom] = Float(bitPattern: x) * toNanometres
+                out[3 * atom + 1] = Float(bitPattern: y) * toNanometres
+                out[3 * atom + 2] = Float(bitPattern: z) * toNanometres
             }
         } else {
             for atom in 0 ..< stored {
-                let x = order.float32(bytes, at: xs + 4 * atom), y = order.float32(bytes, at: ys + 4 * atom)
-                let z = order.float32(bytes, at: zs + 4 * atom)
-                allFinite = allFinite && x.isFinite && y.isFinite && z.isFinite
-                out[3 * atom] = x * toNanometres; out[3 * atom + 1] = y * toNanometres; out[3 * atom + 2] = z * toNanometres
+                let x = load(xs + 4 * atom), y = load(ys + 4 * atom), z = load(zs + 4 * atom)
+                flagged |= (x & exponentBits == exponentBits ? 1 : 0) | (y & exponentBits == exponentBits ? 1 : 0)
+                    | (z & exponentBits == exponentBits ? 1 : 0)
+                out[3 * atom] = Float(bitPattern: x) * toNanometres
+                out[3 * atom + 1] = Float(bitPattern: y) * toNanometres
+                out[3 * atom + 2] = Float(bitPattern: z) * toNanometres
             }
         }
+        let allFinite = flagged == 0
         if !allFinite {
             let atom = (0 ..< atomCount).first { !out[3 * $0].isFinite || !out[3 * $0 + 1].isFinite || !out[3 * $0 + 2].isFinite } ?? 0
             throw TrajectoryError(.nonFinite, path: path, frame: index, "atom \(atom) has a non-finite coordinate")

@@ -38,7 +38,7 @@ public final class LAMMPSDumpReader: TrajectoryReader {
         self.path = path
         file = try PositionalFile(path: path, mode: .read)
         scanner = LAMMPSLineScanner(file: file)
-        guard let first = try Self.readHeader(scanner: scanner, path: path, frame: 0) else {
+        guard let first = try LAMMPSFrameHeader.read(scanner: scanner, path: path, frame: 0) else {
             throw TrajectoryError(.malformed, path: path, "the file holds no LAMMPS dump frame (it is empty)")
         }
         atomCount = first.atomCount
@@ -97,7 +97,7 @@ public final class LAMMPSDumpReader: TrajectoryReader {
         var builder: LAMMPSChunkBuilder?
         while (builder?.frameCount ?? 0) < maxFrames {
             let start = (offset: scanner.offset, line: scanner.lineNumber)
-            guard let header = try Self.readHeader(scanner: scanner, path: path, frame: nextFrame) else {
+            guard let header = try LAMMPSFrameHeader.read(scanner: scanner, path: path, frame: nextFrame) else {
                 indexComplete = true
                 break
             }
@@ -145,58 +145,83 @@ public final class LAMMPSDumpReader: TrajectoryReader {
     /// Parses the atom lines of a frame into `parsed` (file order, dump units, positions Cartesian).
     private func parseAtoms(_ header: LAMMPSFrameHeader, frame: Int) throws {
         let columns = header.columns
-        parsed.reset(atoms: atomCount, velocities: columns.hasVelocities, forces: columns.hasForces, ids: columns.hasIDs)
-        let roles = columns.roles
-        let columnCount = roles.count
-        for atom in 0 ..< atomCount {
-            let lineNumber = scanner.lineNumber
-            guard let line = try scanner.nextLine() else {
-                throw TrajectoryError(.malformed, path: path, frame: frame,
-                                      "the file ends after \(atom) of the frame's \(atomCount) atom lines (truncated)")
-            }
-            let bytes = UnsafePointer(scanner.bytes)
-            var cursor = line.lowerBound
-            let end = line.upperBound
-            while cursor < end, bytes[cursor] == 0x20 { cursor += 1 }
-            if cursor < end, bytes[cursor] == UInt8(ascii: "I") {
-                try Self.checkNotItem(bytes, line, path: path, frame: frame, atom: atom, expected: atomCount)
-            }
-            for column in 0 ..< columnCount {
-                while cursor < end, bytes[cursor] == 0x20 || bytes[cursor] == 0x09 { cursor += 1 }
-                let tokenStart = cursor
-                while cursor < end, bytes[cursor] != 0x20 && bytes[cursor] != 0x09 { cursor += 1 }
-                guard cursor > tokenStart else {
-                    throw TrajectoryError(.malformed, path: path, frame: frame,
-                                          "line \(lineNumber): \(column) values, the ATOMS line names \(columnCount) columns")
-                }
-                let role = roles[column]
-                if role == .skip { continue }
-                if role == .id {
-                    guard let id = LAMMPSNumberParser.integer(bytes, tokenStart, cursor) else {
-                        throw TrajectoryError(.malformed, path: path, frame: frame,
-                                              "line \(lineNumber): the atom id \"\(Self.text(bytes, tokenStart ..< cursor))\" is not an integer")
+        parsed.reset(atoms: atomCount, ids: columns.hasIDs)
+        // The buffers leave `parsed` while they are written through pointers (no copy, no
+        // exclusivity checks per value) and come back at the end.
+        var values: [Double] = [], ids: [Int] = []
+        swap(&values, &parsed.values)
+        swap(&ids, &parsed.ids)
+        defer {
+            swap(&values, &parsed.values)
+            swap(&ids, &parsed.ids)
+        }
+        // Per column: the slot among an atom's nine values, -1 to skip, -2 for the id.
+        let targets = columns.roles.map { role in role == .id ? -2 : LAMMPSParsedFrame.slot(of: role) ?? -1 }
+        try values.withUnsafeMutableBufferPointer { valueBuffer in
+            try ids.withUnsafeMutableBufferPointer { idBuffer in
+                try targets.withUnsafeBufferPointer { targetBuffer in
+                    for atom in 0 ..< atomCount {
+                        try parseAtomLine(atom, frame: frame, columns: columns, targets: targetBuffer,
+                                          values: valueBuffer, ids: idBuffer)
                     }
-                    parsed.ids[atom] = id
-                    continue
                 }
-                guard let value = LAMMPSNumberParser.double(bytes, tokenStart, cursor) else {
-                    throw TrajectoryError(.malformed, path: path, frame: frame,
-                                          "line \(lineNumber): \"\(Self.text(bytes, tokenStart ..< cursor))\" in column "
-                                          + "\(columns.names[column]) is not a number")
-                }
-                guard value.isFinite else {
-                    throw TrajectoryError(.nonFinite, path: path, frame: frame,
-                                          "line \(lineNumber): column \(columns.names[column]) of atom line \(atom + 1) is \(Self.text(bytes, tokenStart ..< cursor))")
-                }
-                parsed.store(role, value, atom: atom)
-            }
-            while cursor < end, bytes[cursor] == 0x20 || bytes[cursor] == 0x09 { cursor += 1 }
-            guard cursor == end else {
-                throw TrajectoryError(.malformed, path: path, frame: frame,
-                                      "line \(lineNumber): more values than the \(columnCount) columns the ATOMS line names")
             }
         }
-        if columns.scaledPositions { parsed.unscale(with: header.box) }
+        if columns.scaledPositions { LAMMPSParsedFrame.unscale(&values, with: header.box) }
+    }
+
+    /// Parses the next line as atom `atom` of the frame.
+    @inline(__always)
+    private func parseAtomLine(_ atom: Int, frame: Int, columns: LAMMPSColumns, targets: UnsafeBufferPointer<Int>,
+                               values: UnsafeMutableBufferPointer<Double>, ids: UnsafeMutableBufferPointer<Int>) throws {
+        let lineNumber = scanner.lineNumber
+        guard let line = try scanner.nextLine() else {
+            throw TrajectoryError(.malformed, path: path, frame: frame,
+                                  "the file ends after \(atom) of the frame's \(atomCount) atom lines (truncated)")
+        }
+        let bytes = UnsafePointer(scanner.bytes)
+        var cursor = line.lowerBound
+        let end = line.upperBound
+        while cursor < end, bytes[cursor] == 0x20 { cursor += 1 }
+        if cursor < end, bytes[cursor] == UInt8(ascii: "I") {
+            try Self.checkNotItem(bytes, line, path: path, frame: frame, atom: atom, expected: atomCount)
+        }
+        let base = atom * LAMMPSParsedFrame.stride
+        for column in 0 ..< targets.count {
+            while cursor < end, bytes[cursor] == 0x20 || bytes[cursor] == 0x09 { cursor += 1 }
+            let tokenStart = cursor
+            while cursor < end, bytes[cursor] != 0x20 && bytes[cursor] != 0x09 { cursor += 1 }
+            guard cursor > tokenStart else {
+                throw TrajectoryError(.malformed, path: path, frame: frame,
+                                      "line \(lineNumber): \(column) values, the ATOMS line names \(targets.count) columns")
+            }
+            let target = targets[column]
+            if target == -1 { continue }
+            if target == -2 {
+                guard let id = LAMMPSNumberParser.integer(bytes, tokenStart, cursor) else {
+                    throw TrajectoryError(.malformed, path: path, frame: frame,
+                                          "line \(lineNumber): the atom id \"\(Self.text(bytes, tokenStart ..< cursor))\" is not an integer")
+                }
+                ids[atom] = id
+                continue
+            }
+            guard let value = LAMMPSNumberParser.double(bytes, tokenStart, cursor) else {
+                throw TrajectoryError(.malformed, path: path, frame: frame,
+                                      "line \(lineNumber): \"\(Self.text(bytes, tokenStart ..< cursor))\" in column "
+                                      + "\(columns.names[column]) is not a number")
+            }
+            guard value.isFinite else {
+                throw TrajectoryError(.nonFinite, path: path, frame: frame,
+                                      "line \(lineNumber): column \(columns.names[column]) of atom line \(atom + 1) is "
+                                      + Self.text(bytes, tokenStart ..< cursor))
+            }
+            values[base + target] = value
+        }
+        while cursor < end, bytes[cursor] == 0x20 || bytes[cursor] == 0x09 { cursor += 1 }
+        guard cursor == end else {
+            throw TrajectoryError(.malformed, path: path, frame: frame,
+                                  "line \(lineNumber): more values than the \(targets.count) columns the ATOMS line names")
+        }
     }
 
     /// Converts the parsed frame to lss units, in id order, and appends it.
@@ -239,7 +264,7 @@ public final class LAMMPSDumpReader: TrajectoryReader {
         scanner.seek(to: last.offset, line: last.line)
         while true {
             let start = (offset: scanner.offset, line: scanner.lineNumber)
-            guard let header = try Self.readHeader(scanner: scanner, path: path, frame: frame) else { break }
+            guard let header = try LAMMPSFrameHeader.read(scanner: scanner, path: path, frame: frame) else { break }
             if frame == frameStarts.count { frameStarts.append(start) }
             try check(header, frame: frame)
             for atom in 0 ..< atomCount {
@@ -252,81 +277,6 @@ public final class LAMMPSDumpReader: TrajectoryReader {
             frame += 1
         }
         indexComplete = true
-    }
-
-    // MARK: - Header lines
-
-    /// The ITEM blocks of one frame up to and including the ATOMS line; nil at the end of the file.
-    private static func readHeader(scanner: LAMMPSLineScanner, path: String, frame: Int) throws -> LAMMPSFrameHeader? {
-        var header = LAMMPSFrameHeaderParts()
-        var sawItem = false
-        func fail(_ problem: String) -> TrajectoryError { TrajectoryError(.malformed, path: path, frame: frame, problem) }
-        func valueLine(after item: String) throws -> (text: String, line: Int) {
-            let number = scanner.lineNumber
-            guard let line = try scanner.nextLine() else { throw fail("the file ends after ITEM: \(item) (truncated)") }
-            return (text(UnsafePointer(scanner.bytes), line).trimmingSpaces(), number)
-        }
-        while true {
-            let number = scanner.lineNumber
-            guard let range = try scanner.nextLine() else {
-                if sawItem { throw fail("the file ends inside the frame's header (truncated)") }
-                return nil
-            }
-            let line = text(UnsafePointer(scanner.bytes), range).trimmingSpaces()
-            if line.isEmpty { continue }
-            guard line.hasPrefix("ITEM:") else {
-                throw fail("line \(number): expected an \"ITEM:\" line, found \"\(line.prefix(60))\""
-                    + (frame > 0 ? " (does the previous frame have more atom lines than its NUMBER OF ATOMS?)" : ""))
-            }
-            sawItem = true
-            let item = String(line.dropFirst(5)).trimmingSpaces()
-            if item == "TIMESTEP" {
-                let (value, line) = try valueLine(after: item)
-                guard let step = Int(value) else { throw fail("line \(line): the timestep \"\(value)\" is not an integer") }
-                header.step = step
-            } else if item == "TIME" {
-                let (value, line) = try valueLine(after: item)
-                guard let time = Double(value), time.isFinite else { throw fail("line \(line): the time \"\(value)\" is not a number") }
-                header.time = time
-            } else if item == "UNITS" {
-                header.units = try valueLine(after: item).text
-            } else if item == "NUMBER OF ATOMS" {
-                let (value, line) = try valueLine(after: item)
-                guard let atoms = Int(value), atoms > 0 else {
-                    throw fail("line \(line): the number of atoms \"\(value)\" is not a positive integer")
-                }
-                header.atomCount = atoms
-            } else if item.hasPrefix("BOX BOUNDS") {
-                let general = item.split(separator: " ").contains("abc")
-                var bounds: [[Double]] = []
-                for _ in 0 ..< 3 {
-                    let (value, line) = try valueLine(after: item)
-                    let numbers = value.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { Double($0) }
-                    guard numbers.allSatisfy({ $0 != nil }) else { throw fail("line \(line): \"\(value)\" is not a line of box bounds") }
-                    bounds.append(numbers.compactMap { $0 })
-                }
-                guard let box = LAMMPSBox(lines: bounds, general: general) else {
-                    throw fail("line \(number + 1): the box bounds need 2 numbers a line, or 3 with tilt factors")
-                }
-                guard box.isFinite else { throw TrajectoryError(.nonFinite, path: path, frame: frame, "the box bounds are not finite") }
-                header.box = box
-            } else if item.hasPrefix("ATOMS") {
-                let names = item.dropFirst(5).split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
-                let columns: LAMMPSColumns
-                switch LAMMPSColumns.parse(names) {
-                case .success(let parsed): columns = parsed
-                case .failure(let error): throw fail("line \(number): " + error.description)
-                }
-                guard let step = header.step else { throw fail("the frame has no ITEM: TIMESTEP") }
-                guard let atoms = header.atomCount else { throw fail("the frame has no ITEM: NUMBER OF ATOMS") }
-                guard let box = header.box else { throw fail("the frame has no ITEM: BOX BOUNDS") }
-                return LAMMPSFrameHeader(step: step, time: header.time, units: header.units, atomCount: atoms, box: box,
-                                         columns: columns)
-            } else {
-                throw TrajectoryError(.unsupported, path: path, frame: frame,
-                                      "line \(number): \"ITEM: \(item)\" is not part of an atom or custom dump")
-            }
-        }
     }
 
     /// Throws when an atom line is really the next frame's "ITEM:" line (too few atom lines).
@@ -343,33 +293,5 @@ public final class LAMMPSDumpReader: TrajectoryReader {
 
     private static func text(_ bytes: UnsafePointer<UInt8>, _ range: Range<Int>) -> String {
         String(decoding: UnsafeBufferPointer(start: bytes + range.lowerBound, count: range.count), as: UTF8.self)
-    }
-}
-
-/// The header of one frame.
-struct LAMMPSFrameHeader {
-    var step: Int
-    var time: Double?
-    var units: String?
-    var atomCount: Int
-    var box: LAMMPSBox
-    var columns: LAMMPSColumns
-}
-
-/// The header fields gathered so far.
-private struct LAMMPSFrameHeaderParts {
-    var step: Int?
-    var time: Double?
-    var units: String?
-    var atomCount: Int?
-    var box: LAMMPSBox?
-}
-
-private extension String {
-    func trimmingSpaces() -> String {
-        var view = Substring(self)
-        while let first = view.first, first == " " || first == "\t" { view = view.dropFirst() }
-        while let last = view.last, last == " " || last == "\t" { view = view.dropLast() }
-        return String(view)
     }
 }

@@ -1,43 +1,39 @@
-/// One frame's atom values as parsed, in file order and dump units (reused from frame to frame).
+/// One frame's atom values as parsed, in file order and dump units (reused from frame to frame):
+/// nine numbers per atom (position, velocity, force), so that the parser writes through one pointer.
 struct LAMMPSParsedFrame {
-    var positions: [Double] = []
-    var velocities: [Double] = []
-    var forces: [Double] = []
+    static let stride = 9
+    var values: [Double] = []
     var ids: [Int] = []
 
-    mutating func reset(atoms: Int, velocities hasVelocities: Bool, forces hasForces: Bool, ids hasIDs: Bool) {
-        func size(_ array: inout [Double], _ count: Int) {
-            if array.count != count { array = [Double](repeating: 0, count: count) }
+    /// Where a column's value goes among an atom's nine, or nil for columns that hold none.
+    static func slot(of role: LAMMPSColumns.Role) -> Int? {
+        switch role {
+        case .px: 0
+        case .py: 1
+        case .pz: 2
+        case .vx: 3
+        case .vy: 4
+        case .vz: 5
+        case .fx: 6
+        case .fy: 7
+        case .fz: 8
+        case .skip, .id: nil
         }
-        size(&positions, atoms * 3)
-        size(&velocities, hasVelocities ? atoms * 3 : 0)
-        size(&forces, hasForces ? atoms * 3 : 0)
+    }
+
+    mutating func reset(atoms: Int, ids hasIDs: Bool) {
+        if values.count != atoms * Self.stride { values = [Double](repeating: 0, count: atoms * Self.stride) }
         if ids.count != (hasIDs ? atoms : 0) { ids = [Int](repeating: 0, count: hasIDs ? atoms : 0) }
     }
 
-    @inline(__always)
-    mutating func store(_ role: LAMMPSColumns.Role, _ value: Double, atom: Int) {
-        switch role {
-        case .px: positions[3 * atom] = value
-        case .py: positions[3 * atom + 1] = value
-        case .pz: positions[3 * atom + 2] = value
-        case .vx: velocities[3 * atom] = value
-        case .vy: velocities[3 * atom + 1] = value
-        case .vz: velocities[3 * atom + 2] = value
-        case .fx: forces[3 * atom] = value
-        case .fy: forces[3 * atom + 1] = value
-        case .fz: forces[3 * atom + 2] = value
-        case .skip, .id: break
-        }
-    }
-
     /// Turns fractional positions into Cartesian ones with the frame's box.
-    mutating func unscale(with box: LAMMPSBox) {
-        for atom in 0 ..< positions.count / 3 {
-            let cartesian = box.cartesian(SIMD3(positions[3 * atom], positions[3 * atom + 1], positions[3 * atom + 2]))
-            positions[3 * atom] = cartesian.x
-            positions[3 * atom + 1] = cartesian.y
-            positions[3 * atom + 2] = cartesian.z
+    static func unscale(_ values: inout [Double], with box: LAMMPSBox) {
+        for atom in 0 ..< values.count / stride {
+            let base = atom * stride
+            let cartesian = box.cartesian(SIMD3(values[base], values[base + 1], values[base + 2]))
+            values[base] = cartesian.x
+            values[base + 1] = cartesian.y
+            values[base + 2] = cartesian.z
         }
     }
 }
@@ -68,22 +64,37 @@ final class LAMMPSChunkBuilder {
     /// Appends a parsed frame, placing file line i at `slots[i]` (identity when nil).
     func append(_ frame: LAMMPSParsedFrame, slots: [Int]?, lengthScale: Double, velocityScale: Double, forceScale: Double,
                 time: Double, step: Int, box: Box) {
-        Self.place(frame.positions, slots: slots, scale: lengthScale, atoms: atomCount, into: &positions)
-        if velocities != nil { Self.place(frame.velocities, slots: slots, scale: velocityScale, atoms: atomCount, into: &velocities!) }
-        if forces != nil { Self.place(frame.forces, slots: slots, scale: forceScale, atoms: atomCount, into: &forces!) }
+        Self.place(frame.values, first: 0, slots: slots, scale: lengthScale, atoms: atomCount, into: &positions)
+        if velocities != nil { Self.place(frame.values, first: 3, slots: slots, scale: velocityScale, atoms: atomCount, into: &velocities!) }
+        if forces != nil { Self.place(frame.values, first: 6, slots: slots, scale: forceScale, atoms: atomCount, into: &forces!) }
         times.append(time)
         steps.append(step)
         boxes.append(box)
     }
 
-    private static func place(_ values: [Double], slots: [Int]?, scale: Double, atoms: Int, into target: inout [Float]) {
+    /// Appends one quantity (the three values from `first` of each atom's nine), file line i
+    /// going to atom slots[i].
+    private static func place(_ values: [Double], first: Int, slots: [Int]?, scale: Double, atoms: Int,
+                              into target: inout [Float]) {
         let base = target.count
         target.append(contentsOf: repeatElement(0, count: atoms * 3))
+        let stride = LAMMPSParsedFrame.stride
         values.withUnsafeBufferPointer { source in
             target.withUnsafeMutableBufferPointer { out in
-                for line in 0 ..< atoms {
-                    let slot = slots?[line] ?? line
-                    for axis in 0 ..< 3 { out[base + 3 * slot + axis] = Float(source[3 * line + axis] * scale) }
+                if let slots {
+                    for line in 0 ..< atoms {
+                        let to = base + 3 * slots[line], from = stride * line + first
+                        out[to] = Float(source[from] * scale)
+                        out[to + 1] = Float(source[from + 1] * scale)
+                        out[to + 2] = Float(source[from + 2] * scale)
+                    }
+                } else {
+                    for line in 0 ..< atoms {
+                        let to = base + 3 * line, from = stride * line + first
+                        out[to] = Float(source[from] * scale)
+                        out[to + 1] = Float(source[from + 1] * scale)
+                        out[to + 2] = Float(source[from + 2] * scale)
+                    }
                 }
             }
         }

@@ -22,6 +22,8 @@ final class LAMMPSLineScanner {
     /// 1-based number of the line the next call returns.
     private(set) var lineNumber = 1
 
+    static let longestLine = 64 << 20
+
     init(file: PositionalFile, capacity: Int = 1 << 20) {
         self.file = file
         self.capacity = max(capacity, 256)
@@ -79,6 +81,10 @@ final class LAMMPSLineScanner {
             filled = kept
         }
         if filled == capacity {
+            // A text dump's lines are short; a "line" this long means the file is not text.
+            guard capacity < Self.longestLine else {
+                throw TrajectoryError(.malformed, path: file.path, "line \(lineNumber) is longer than \(Self.longestLine >> 20) MiB: not a text dump")
+            }
             let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
             larger.update(from: bytes, count: filled)
             bytes.deallocate()
