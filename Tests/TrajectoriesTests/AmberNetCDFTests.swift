@@ -99,7 +99,7 @@ struct AmberNetCDFTests {
     func lssWrites(format: AmberNetCDFWriter.Format) throws {
         let workspace = try Workspace()
         let path = workspace.path("lss.nc")
-        var generator = SplitMixGenerator(seed: 21)
+        var generator = SplitMix64(seed: 21)
         let frames = 6, atoms = 22
         func values(_ range: ClosedRange<Float>) -> [Float] {
             (0 ..< frames * atoms * 3).map { _ in Float.random(in: range, using: &generator) }

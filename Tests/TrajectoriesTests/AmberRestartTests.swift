@@ -83,7 +83,7 @@ struct AmberRestartTests {
     func lssWrites(kind: Kind) throws {
         let workspace = try Workspace()
         let path = workspace.path("lss.\(kind.rawValue)")
-        var generator = SplitMixGenerator(seed: 5)
+        var generator = SplitMix64(seed: 5)
         func triples(_ range: ClosedRange<Double>) -> [SIMD3<Double>] {
             (0 ..< 22).map { _ in SIMD3((0 ..< 3).map { _ in Double.random(in: range, using: &generator) }) }
         }

@@ -76,7 +76,7 @@ struct DCDTests {
     func lssWrites(withSteps: Bool) throws {
         let workspace = try Workspace()
         let path = workspace.path("lss.dcd")
-        var generator = SplitMixGenerator(seed: 11)
+        var generator = SplitMix64(seed: 11)
         let frames = 5, atoms = 22
         let positions = (0 ..< frames * atoms * 3).map { _ in Float.random(in: -1 ... 4, using: &generator) }
         let boxes = (0 ..< frames).map { Box(lengths: [3 + 0.1 * Double($0), 3.2, 3.4], angles: [85, 100, 115]) }
@@ -437,18 +437,6 @@ func unitCellDifference(_ boxes: [Box], _ reference: [[[Double]]]) -> Double {
     return worst
 }
 
-/// A small deterministic generator (SplitMix64) so that test data are the same on every run.
-struct SplitMixGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// CPU time of this process in seconds (the speed tests run on a shared machine, where wall time
 /// depends on the neighbours).

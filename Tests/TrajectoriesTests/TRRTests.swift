@@ -112,7 +112,7 @@ struct TRRTests {
         let reader = try TRRReader(path: path)
         let sequential = try xdrJoined(xdrReadChunks(reader, chunkSize: 4))
         #expect(sequential == chunk)
-        var generator = XDRTestRandom(seed: 9)
+        var generator = SplitMix64(seed: 9)
         for k in Array(0 ..< 9).shuffled(using: &generator) + [8, 0] {
             try reader.seek(toFrame: k)
             #expect(try reader.read(maxFrames: 1) == sequential.selecting(frames: [k]))
@@ -147,7 +147,7 @@ struct TRRTests {
     func doubleFrameRoundTrip() throws {
         let workspace = try Workspace()
         let path = workspace.path("double.trr")
-        var generator = XDRTestRandom(seed: 3)
+        var generator = SplitMix64(seed: 3)
         func vectors() -> [SIMD3<Double>] {
             (0 ..< 11).map { _ in SIMD3(.random(in: -3 ... 3, using: &generator), .random(in: -3 ... 3, using: &generator),
                                        .random(in: -3 ... 3, using: &generator)) }
@@ -353,7 +353,7 @@ struct TRRTests {
         let workspace = try Workspace()
         let path = try writeSampleTRR(workspace, atoms: 10, frames: 3)
         let original = try Data(contentsOf: URL(fileURLWithPath: path))
-        var generator = XDRTestRandom(seed: 77)
+        var generator = SplitMix64(seed: 77)
         let damaged = workspace.path("damaged.trr")
         for _ in 0 ..< 300 {
             var data = original

@@ -440,7 +440,7 @@ struct XTCTests {
         let workspace = try Workspace()
         let path = try writeSampleXTC(workspace, atoms: 60, frames: 3)
         let original = try Data(contentsOf: URL(fileURLWithPath: path))
-        var generator = XDRTestRandom(seed: 2024)
+        var generator = SplitMix64(seed: 2024)
         let damaged = workspace.path("damaged.xtc")
         for _ in 0 ..< 400 {
             var data = original
@@ -486,15 +486,3 @@ func xtcFrameOffsets(_ path: String) throws -> [Int] {
     return offsets
 }
 
-/// A small deterministic generator, so damaged-file tests repeat exactly.
-struct XDRTestRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}
