@@ -37,18 +37,9 @@ public final class TRRReader: TrajectoryReader {
     public func seek(toFrame index: Int) throws {
         try checkOpen()
         guard index != nextFrame else { return }
-        if index == 0 {
-            nextFrame = 0
-            nextOffset = 0
-            return
-        }
-        let offsets = try self.index()
-        guard index >= 0, index <= offsets.count else {
-            throw TrajectoryError(.mismatch, path: path, frame: index,
-                                  "cannot seek to frame \(index): the file has \(offsets.count) frames")
-        }
+        // Frame 0 needs no index; any other frame builds it once by scanning the headers.
+        nextOffset = index == 0 ? 0 : try XDRInputFile.offset(ofFrame: index, offsets: self.index(), fileSize: file.size, path: path)
         nextFrame = index
-        nextOffset = index < offsets.count ? offsets[index] : file.size
     }
 
     public func read(maxFrames: Int) throws -> FrameChunk? {

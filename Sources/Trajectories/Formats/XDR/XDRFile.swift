@@ -148,3 +148,15 @@ private func posixWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count
 
 @inline(__always)
 private func closeDescriptor(_ descriptor: Int32) -> Int32 { close(descriptor) }
+
+extension XDRInputFile {
+    /// Where frame `index` starts, from the frame offsets a reader found by scanning its headers;
+    /// one past the last frame is the end of the file.
+    static func offset(ofFrame index: Int, offsets: [Int64], fileSize: Int64, path: String) throws -> Int64 {
+        guard index >= 0, index <= offsets.count else {
+            throw TrajectoryError(.mismatch, path: path, frame: index,
+                                  "cannot seek to frame \(index): the file has \(offsets.count) frames")
+        }
+        return index < offsets.count ? offsets[index] : fileSize
+    }
+}
