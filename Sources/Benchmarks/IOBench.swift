@@ -89,18 +89,18 @@ enum IOBench {
         return samples.sorted()[samples.count / 2]
     }
 
-    /// Current resident set in MB (from /proc/self/statm).
-    static func residentMegabytes() -> Double {
-        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
-        let fields = text.split(separator: " ")
-        guard fields.count > 1, let pages = Double(fields[1]) else { return 0 }
-        return pages * Double(sysconf(Int32(_SC_PAGESIZE))) / 1e6
-    }
+    /// Current resident set in MB (VmRSS in /proc/self/status).
+    static func residentMegabytes() -> Double { statusField("VmRSS:") }
 
-    /// The process's peak resident set so far in MB (getrusage reports kB on Linux).
-    static func peakMegabytes() -> Double {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Double(usage.ru_maxrss) / 1e3
+    /// The process's peak resident set so far in MB (VmHWM in /proc/self/status). Not getrusage:
+    /// its ru_maxrss survives fork and exec, so a child would report its parent's peak.
+    static func peakMegabytes() -> Double { statusField("VmHWM:") }
+
+    private static func statusField(_ name: String) -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix(name) }),
+              let kilobytes = Double(line.dropFirst(name.count).trimmingCharacters(in: .whitespaces)
+                  .split(separator: " ").first ?? "") else { return 0 }
+        return kilobytes / 1e3
     }
 }

@@ -14,15 +14,19 @@ Needs: python3 with mdtraj, tables, netCDF4, numpy; a release build of lss.
 """
 import argparse, json, os, statistics, subprocess, sys, tempfile, time
 
+# Peak memory from VmHWM, not getrusage: ru_maxrss survives fork and exec, so a child started by
+# this script would report this script's own peak.
 MDTRAJ_READ = r"""
-import resource, sys, time, mdtraj
+import sys, time, mdtraj
+def status(field):
+    for line in open('/proc/self/status'):
+        if line.startswith(field): return float(line.split()[1]) / 1e3
 path, top = sys.argv[1], sys.argv[2]
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
+base = status('VmRSS:')
 start = time.perf_counter()
 t = mdtraj.load(path, top=top) if not path.endswith('.h5') else mdtraj.load(path)
 seconds = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
-print(t.n_frames, seconds, peak - base)
+print(t.n_frames, seconds, status('VmHWM:') - base)
 """
 
 
@@ -58,8 +62,10 @@ def run_lss(lss, path, chunk):
 
 
 def run_mdtraj(path, top, size_mb):
-    frames, seconds, growth = subprocess.run([sys.executable, "-c", MDTRAJ_READ, path, top], check=True,
-                                             capture_output=True, text=True).stdout.split()
+    out = subprocess.run([sys.executable, "-c", MDTRAJ_READ, path, top], check=True,
+                         capture_output=True, text=True).stdout
+    # MDTraj's DCD plugin prints notes to standard output first; the figures are the last line.
+    frames, seconds, growth = out.strip().splitlines()[-1].split()
     seconds = float(seconds)
     return int(frames) / seconds, size_mb / seconds, float(growth)
 

@@ -21,16 +21,29 @@ enum NetCDFClassicHeader {
         }
         defer { try? handle.close() }
         let fileSize = Int((try? handle.seekToEnd()) ?? 0)
-        try? handle.seek(toOffset: 0)
-        let bytes = [UInt8]((try? handle.read(upToCount: min(fileSize, headerLimit))) ?? Data())
-        guard bytes.count >= 4, bytes[0] == 0x43, bytes[1] == 0x44, bytes[2] == 0x46 else { return }
-        let version = bytes[3]
-        guard [1, 2, 5].contains(version) else {
-            throw TrajectoryError(.malformed, path: path, "NetCDF-3 header with unknown version byte \(version)")
+        // Headers are usually a few kilobytes: read 64 KiB, and more only if the header needs it.
+        var length = 64 << 10
+        while true {
+            try? handle.seek(toOffset: 0)
+            let bytes = [UInt8]((try? handle.read(upToCount: min(fileSize, length))) ?? Data())
+            guard bytes.count >= 4, bytes[0] == 0x43, bytes[1] == 0x44, bytes[2] == 0x46 else { return }
+            let version = bytes[3]
+            guard [1, 2, 5].contains(version) else {
+                throw TrajectoryError(.malformed, path: path, "NetCDF-3 header with unknown version byte \(version)")
+            }
+            var parser = Parser(bytes: bytes, path: path, version: version, fileSize: fileSize)
+            do {
+                return try parser.parse()
+            } catch is NeedsMoreBytes where length < headerLimit {
+                length *= 4
+            } catch is NeedsMoreBytes {
+                throw TrajectoryError(.unsupported, path: path, "the NetCDF header is larger than \(headerLimit >> 20) MiB")
+            }
         }
-        var parser = Parser(bytes: bytes, path: path, version: version, fileSize: fileSize)
-        try parser.parse()
     }
+
+    /// The header continues past the bytes read so far (but not past the end of the file).
+    private struct NeedsMoreBytes: Error {}
 
     private struct Variable {
         var name: String
@@ -63,9 +76,10 @@ enum NetCDFClassicHeader {
 
         mutating func integer(width: Int) throws -> Int {
             guard offset + width <= bytes.count else {
-                throw offset + width > fileSize
-                    ? TrajectoryError(.malformed, path: path, "the NetCDF header is cut short at byte \(fileSize): the file is truncated")
-                    : TrajectoryError(.unsupported, path: path, "the NetCDF header is larger than \(headerLimit >> 20) MiB")
+                guard offset + width <= fileSize else {
+                    throw TrajectoryError(.malformed, path: path, "the NetCDF header is cut short at byte \(fileSize): the file is truncated")
+                }
+                throw NeedsMoreBytes()
             }
             var value: UInt64 = 0
             for k in 0 ..< width { value = value << 8 | UInt64(bytes[offset + k]) }
