@@ -12,16 +12,16 @@
 /// `read` narrows double-precision files to Float32 (the chunk type); `readFrame()` returns every
 /// digit as Float64. `countFrames()` and `seek(toFrame:)` use an index of frame offsets built by one
 /// scan over the headers. NaN or infinite values are an error naming the frame.
-public final class TRRReader: TrajectoryReader {
+public final class TRRReader: TrajectoryReader, XDRFrameReader {
     public let path: String
     public let atomCount: Int
     /// True when the first frame stores Float64 reals (GROMACS double-precision builds).
     public let isDoublePrecision: Bool
 
-    private let file: XDRInputFile
-    private var frameOffsets: [Int64]?
-    private var nextFrame = 0
-    private var nextOffset: Int64 = 0
+    let file: XDRInputFile
+    var frameOffsets: [Int64]?
+    var nextFrame = 0
+    var nextOffset: Int64 = 0
 
     public init(path: String) throws {
         self.path = path
@@ -34,13 +34,7 @@ public final class TRRReader: TrajectoryReader {
 
     public func countFrames() throws -> Int { try index().count }
 
-    public func seek(toFrame index: Int) throws {
-        try checkOpen()
-        guard index != nextFrame else { return }
-        // Frame 0 needs no index; any other frame builds it once by scanning the headers.
-        nextOffset = index == 0 ? 0 : try XDRInputFile.offset(ofFrame: index, offsets: self.index(), fileSize: file.size, path: path)
-        nextFrame = index
-    }
+    public func seek(toFrame index: Int) throws { try seekFrame(index) }
 
     public func read(maxFrames: Int) throws -> FrameChunk? {
         try checkOpen()
@@ -111,19 +105,6 @@ public final class TRRReader: TrajectoryReader {
 
     // MARK: - Internals
 
-    /// Frames left from the current position: exact with an index, otherwise estimated from the
-    /// size of the next record (so that a chunk's arrays are allocated once, not grown).
-    private func expectedFramesLeft() -> Int {
-        if let frameOffsets { return max(0, frameOffsets.count - nextFrame) }
-        guard nextOffset < file.size,
-              let header = try? TRRReader.header(in: file, at: nextOffset, frame: nextFrame) else { return 1 }
-        return Int(file.remaining(from: nextOffset) / Int64(max(header.frameSize, 1))) + 1
-    }
-
-    private func checkOpen() throws {
-        guard !file.isClosed else { throw TrajectoryError(.io, path: path, "the reader was closed") }
-    }
-
     /// The header of the next record that has positions, skipping records without; nil at the end.
     private func nextFrameHeader() throws -> TRRFrameHeader? {
         while nextOffset < file.size {
@@ -181,7 +162,11 @@ public final class TRRReader: TrajectoryReader {
     }
 
     /// Offsets of the records with positions, scanning the headers once.
-    private func index() throws -> [Int64] {
+    func frameSize(at offset: Int64, frame: Int) -> Int? {
+        (try? TRRReader.header(in: file, at: offset, frame: frame))?.frameSize
+    }
+
+    func index() throws -> [Int64] {
         if let frameOffsets { return frameOffsets }
         try checkOpen()
         var offsets = [Int64]()

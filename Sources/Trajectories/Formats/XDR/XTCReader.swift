@@ -8,18 +8,18 @@
 /// Boxes: GROMACS writes an all-zero box when there is no periodic cell; such frames have no box.
 /// A chunk carries boxes for all its frames or for none, so a chunk ends early where a file switches
 /// between frames with and without a box.
-public final class XTCReader: TrajectoryReader {
+public final class XTCReader: TrajectoryReader, XDRFrameReader {
     public let path: String
     public let atomCount: Int
     /// The precision of the first frame (1000 means 0.001 nm), or nil when frames hold ≤ 9 atoms,
     /// which XTC stores uncompressed in full Float32.
     public let precision: Float?
 
-    private let file: XDRInputFile
+    let file: XDRInputFile
     /// File offset of every frame, built on first need.
-    private var frameOffsets: [Int64]?
-    private var nextFrame = 0
-    private var nextOffset: Int64 = 0
+    var frameOffsets: [Int64]?
+    var nextFrame = 0
+    var nextOffset: Int64 = 0
 
     public init(path: String) throws {
         self.path = path
@@ -32,13 +32,7 @@ public final class XTCReader: TrajectoryReader {
 
     public func countFrames() throws -> Int { try index().count }
 
-    public func seek(toFrame index: Int) throws {
-        try checkOpen()
-        guard index != nextFrame else { return }
-        // Frame 0 needs no index; any other frame builds it once by scanning the headers.
-        nextOffset = index == 0 ? 0 : try XDRInputFile.offset(ofFrame: index, offsets: self.index(), fileSize: file.size, path: path)
-        nextFrame = index
-    }
+    public func seek(toFrame index: Int) throws { try seekFrame(index) }
 
     public func read(maxFrames: Int) throws -> FrameChunk? {
         try checkOpen()
@@ -86,19 +80,6 @@ public final class XTCReader: TrajectoryReader {
 
     // MARK: - Internals
 
-    /// Frames left from the current position: exact with an index, otherwise estimated from the
-    /// size of the next frame (so that a chunk's arrays are allocated once, not grown).
-    private func expectedFramesLeft() -> Int {
-        if let frameOffsets { return max(0, frameOffsets.count - nextFrame) }
-        guard nextOffset < file.size,
-              let header = try? XTCReader.header(in: file, at: nextOffset, frame: nextFrame) else { return 1 }
-        return Int(file.remaining(from: nextOffset) / Int64(max(header.frameSize, 1))) + 1
-    }
-
-    private func checkOpen() throws {
-        guard !file.isClosed else { throw TrajectoryError(.io, path: path, "the reader was closed") }
-    }
-
     private func checkAtomCount(_ header: XTCFrameHeader) throws {
         guard header.atomCount == atomCount else {
             throw TrajectoryError(.mismatch, path: path, frame: nextFrame,
@@ -129,7 +110,11 @@ public final class XTCReader: TrajectoryReader {
     }
 
     /// The frame offsets, scanning the headers once.
-    private func index() throws -> [Int64] {
+    func frameSize(at offset: Int64, frame: Int) -> Int? {
+        (try? XTCReader.header(in: file, at: offset, frame: frame))?.frameSize
+    }
+
+    func index() throws -> [Int64] {
         if let frameOffsets { return frameOffsets }
         try checkOpen()
         var offsets = [Int64]()
