@@ -161,27 +161,15 @@ public final class TRRReader: TrajectoryReader, XDRFrameReader {
         return (0 ..< atomCount).map { SIMD3(values[3 * $0], values[3 * $0 + 1], values[3 * $0 + 2]) }
     }
 
-    /// Offsets of the records with positions, scanning the headers once.
-    func frameSize(at offset: Int64, frame: Int) -> Int? {
-        (try? TRRReader.header(in: file, at: offset, frame: frame))?.frameSize
+    /// Records without positions (GROMACS writes them when nstvout or nstfout is not a multiple of
+    /// nstxout) are not frames.
+    func scanHeader(at offset: Int64, frame: Int, readAhead: Int) throws -> (size: Int, isFrame: Bool) {
+        let header = try TRRReader.header(in: file, at: offset, frame: frame, readAhead: readAhead)
+        try checkAtomCount(header, frame: frame)
+        return (header.frameSize, header.hasPositions)
     }
 
-    func index() throws -> [Int64] {
-        if let frameOffsets { return frameOffsets }
-        try checkOpen()
-        var offsets = [Int64]()
-        var offset: Int64 = 0
-        var readAhead = XDRInputFile.defaultReadAhead
-        while offset < file.size {
-            let header = try TRRReader.header(in: file, at: offset, frame: offsets.count, readAhead: readAhead)
-            try checkAtomCount(header, frame: offsets.count)
-            if header.hasPositions { offsets.append(offset) }
-            offset += Int64(header.frameSize)
-            readAhead = header.frameSize < 16 << 10 ? 1 << 20 : TRRFrameHeader.maximumSize
-        }
-        frameOffsets = offsets
-        return offsets
-    }
+    static let maximumHeaderSize = TRRFrameHeader.maximumSize
 
     private static func header(in file: XDRInputFile, at offset: Int64, frame: Int,
                                readAhead: Int = XDRInputFile.defaultReadAhead) throws -> TRRFrameHeader {

@@ -4,13 +4,14 @@ protocol XDRFrameReader: AnyObject {
     var path: String { get }
     var file: XDRInputFile { get }
     /// Offsets of every frame, once `index()` has scanned the headers.
-    var frameOffsets: [Int64]? { get }
+    var frameOffsets: [Int64]? { get set }
     var nextFrame: Int { get set }
     var nextOffset: Int64 { get set }
-    /// The frame offsets, scanning the headers on the first call.
-    func index() throws -> [Int64]
-    /// The size in bytes of the frame at `offset`, from its header, or nil if it cannot be read.
-    func frameSize(at offset: Int64, frame: Int) -> Int?
+    /// Bytes that always hold a whole frame header.
+    static var maximumHeaderSize: Int { get }
+    /// Reads and checks the header of the record at `offset` (the `frame`-th frame): its size in
+    /// bytes, and whether it is a frame (TRR records without positions are not).
+    func scanHeader(at offset: Int64, frame: Int, readAhead: Int) throws -> (size: Int, isFrame: Bool)
 }
 
 extension XDRFrameReader {
@@ -27,11 +28,31 @@ extension XDRFrameReader {
         nextFrame = index
     }
 
+    /// The frame offsets, scanning the headers once, jumping over each frame's data by its size.
+    func index() throws -> [Int64] {
+        if let frameOffsets { return frameOffsets }
+        try checkOpen()
+        var offsets = [Int64]()
+        var offset: Int64 = 0
+        // Small frames: read ahead a block that holds many headers; large frames: only the header.
+        var readAhead = XDRInputFile.defaultReadAhead
+        while offset < file.size {
+            let (size, isFrame) = try scanHeader(at: offset, frame: offsets.count, readAhead: readAhead)
+            if isFrame { offsets.append(offset) }
+            offset += Int64(size)
+            readAhead = size < 16 << 10 ? 1 << 20 : Self.maximumHeaderSize
+        }
+        frameOffsets = offsets
+        return offsets
+    }
+
     /// Frames left from the current position: exact with an index, otherwise estimated from the
     /// size of the next frame (so that a chunk's arrays are allocated once, not grown).
     func expectedFramesLeft() -> Int {
         if let frameOffsets { return max(0, frameOffsets.count - nextFrame) }
-        guard nextOffset < file.size, let size = frameSize(at: nextOffset, frame: nextFrame) else { return 1 }
+        guard nextOffset < file.size,
+              let size = try? scanHeader(at: nextOffset, frame: nextFrame, readAhead: XDRInputFile.defaultReadAhead).size
+        else { return 1 }
         return Int(file.remaining(from: nextOffset) / Int64(max(size, 1))) + 1
     }
 }

@@ -109,31 +109,16 @@ public final class XTCReader: TrajectoryReader, XDRFrameReader {
         }
     }
 
-    /// The frame offsets, scanning the headers once.
-    func frameSize(at offset: Int64, frame: Int) -> Int? {
-        (try? XTCReader.header(in: file, at: offset, frame: frame))?.frameSize
+    func scanHeader(at offset: Int64, frame: Int, readAhead: Int) throws -> (size: Int, isFrame: Bool) {
+        let header = try XTCReader.header(in: file, at: offset, frame: frame, readAhead: readAhead)
+        guard header.atomCount == atomCount else {
+            throw TrajectoryError(.mismatch, path: path, frame: frame,
+                                  "the frame has \(header.atomCount) atoms, the first frame has \(atomCount)")
+        }
+        return (header.frameSize, true)
     }
 
-    func index() throws -> [Int64] {
-        if let frameOffsets { return frameOffsets }
-        try checkOpen()
-        var offsets = [Int64]()
-        var offset: Int64 = 0
-        // Small frames: read ahead a block that holds many headers; large frames: only the header.
-        var readAhead = XDRInputFile.defaultReadAhead
-        while offset < file.size {
-            let header = try XTCReader.header(in: file, at: offset, frame: offsets.count, readAhead: readAhead)
-            guard header.atomCount == atomCount else {
-                throw TrajectoryError(.mismatch, path: path, frame: offsets.count,
-                                      "the frame has \(header.atomCount) atoms, the first frame has \(atomCount)")
-            }
-            offsets.append(offset)
-            offset += Int64(header.frameSize)
-            readAhead = header.frameSize < 16 << 10 ? 1 << 20 : XTCFrameHeader.maximumSize
-        }
-        frameOffsets = offsets
-        return offsets
-    }
+    static let maximumHeaderSize = XTCFrameHeader.maximumSize
 
     private static func header(in file: XDRInputFile, at offset: Int64, frame: Int,
                                readAhead: Int = XDRInputFile.defaultReadAhead) throws -> XTCFrameHeader {
