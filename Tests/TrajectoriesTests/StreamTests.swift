@@ -106,3 +106,34 @@ struct StreamTests {
         #expect(FrameRange.parseBound("ten") == nil)
     }
 }
+
+/// Delivers two chunks: the first with velocities and boxes, the second without (as a TRR whose
+/// later frames carry no velocities).
+final class MixedFieldsReader: TrajectoryReader {
+    let path = "mixed.traj"
+    let atomCount = 1
+    var delivered = 0
+    func countFrames() throws -> Int { 3 }
+    func seek(toFrame index: Int) throws { delivered = index == 0 ? 0 : 2 }
+    func close() {}
+    func read(maxFrames: Int) throws -> FrameChunk? {
+        defer { delivered += 1 }
+        switch delivered {
+        case 0: return FrameChunk(atomCount: 1, positions: [0, 0, 0, 1, 1, 1], velocities: [9, 9, 9, 8, 8, 8],
+                                  times: [0, 1], boxes: [Box(rectangular: 2, 2, 2), Box(rectangular: 2, 2, 2)])
+        case 1: return FrameChunk(atomCount: 1, firstFrame: 2, positions: [2, 2, 2], times: [2])
+        default: return nil
+        }
+    }
+}
+
+@Suite("readAll")
+struct ReadAllTests {
+    @Test("keeps a field only when every chunk has it, so every array matches the frame count")
+    func mixedFields() throws {
+        let all = try MixedFieldsReader().readAll()
+        #expect(all.frameCount == 3 && all.positions == [0, 0, 0, 1, 1, 1, 2, 2, 2])
+        #expect(all.velocities == nil && all.boxes == nil)
+        #expect(all.frame(2).positions == [SIMD3(2, 2, 2)])
+    }
+}
