@@ -37,7 +37,7 @@ func kernelSettings() -> [SwiftSetting] {
 let kernels = kernelSettings()
 
 // LSS_CORE_ONLY=1 builds only the targets without package dependencies (system libraries,
-// NeuralNet, Trajectories, Kinetics, LatentSimulator, Engines and their tests): no dependency is
+// NeuralNet, Trajectories, Kinetics, Plots, LatentSimulator, Engines and their tests): no dependency is
 // fetched or compiled, which makes a first debug build of the numeric core take seconds, not minutes.
 let coreOnly = environment["LSS_CORE_ONLY"] == "1"
 
@@ -58,7 +58,8 @@ let coreTargets: [Target] = [
     // Libraries (DESIGN.md §2).
     .target(name: "NeuralNet", dependencies: ["CBLAS"], swiftSettings: kernels),
     .target(name: "Trajectories", dependencies: ["CHDF5", "CNetCDF"], swiftSettings: kernels),
-    .target(name: "Kinetics", dependencies: ["NeuralNet", "Trajectories"], swiftSettings: kernels),
+    .target(name: "Kinetics", dependencies: ["NeuralNet", "Trajectories", "CBLAS"], swiftSettings: kernels),
+    .target(name: "Plots"),
     .target(name: "LatentSimulator",
             dependencies: ["NeuralNet", "Kinetics", "Trajectories"], swiftSettings: kernels),
     .target(name: "Engines", dependencies: ["Trajectories"]),
@@ -68,7 +69,12 @@ let coreTargets: [Target] = [
 
     .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
     .testTarget(name: "SystemLibraryTests", dependencies: ["CHDF5", "CNetCDF"]),
-    .testTarget(name: "TrajectoriesTests", dependencies: ["Trajectories"], exclude: ["Fixtures"]),
+    // Shared by the test targets: temporary directories, running reference programs, fixtures.
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .testTarget(name: "TrajectoriesTests", dependencies: ["Trajectories", "TestSupport"], exclude: ["Fixtures"]),
+    .testTarget(name: "KineticsTests", dependencies: ["Kinetics", "Trajectories", "NeuralNet", "TestSupport"],
+                exclude: ["Fixtures"], swiftSettings: kernels),
+    .testTarget(name: "PlotsTests", dependencies: ["Plots", "TestSupport"]),
 ]
 
 let applicationTargets: [Target] = [
@@ -89,7 +95,7 @@ let applicationTargets: [Target] = [
     ]),
 ]
 
-let coreLibraries = ["NeuralNet", "Trajectories", "Kinetics", "LatentSimulator", "Engines"]
+let coreLibraries = ["NeuralNet", "Trajectories", "Kinetics", "Plots", "LatentSimulator", "Engines"]
 
 let package = Package(
     name: "lss",
