@@ -1,3 +1,4 @@
+import Foundation
 import Kinetics
 import Testing
 
@@ -22,5 +23,17 @@ import Testing
         #expect(throws: KineticsError.self) { try LagTime.frames(0, frameInterval: 1) }
         #expect(throws: KineticsError.self) { try LagTime.frames(1, frameInterval: 0) }
         #expect(throws: KineticsError.self) { try LagTime.frames(.nan, frameInterval: 1) }
+    }
+}
+
+@Suite struct ImpliedTimescaleTests {
+    @Test func matchesTheDefinition() {
+        // λ = e^(-τ/t) for t = 50 and τ = 5.
+        let lambda = exp(-5.0 / 50.0)
+        #expect(abs(ImpliedTimescales.timescale(eigenvalue: lambda, lag: 5) - 50) < 1e-9)
+        #expect(ImpliedTimescales.timescale(eigenvalue: 1, lag: 5) == .infinity)
+        #expect(ImpliedTimescales.timescale(eigenvalue: 0, lag: 5) == 0)
+        #expect(ImpliedTimescales.timescale(eigenvalue: -lambda, lag: 5)
+                == ImpliedTimescales.timescale(eigenvalue: lambda, lag: 5))
     }
 }
