@@ -45,7 +45,10 @@ public enum Geometry {
     /// Radius of gyration in nm of each frame over `atoms` (all atoms when nil):
     /// Rg² = Σ wᵢ |xᵢ − x̄_w|² / Σ wᵢ with x̄_w the weighted centre. Without `masses` every atom
     /// weighs the same (`mdtraj.compute_rg` with `masses=None`); with them (one per selected atom,
-    /// in g/mol) it is the mass-weighted radius. Not periodic: make molecules whole first.
+    /// in g/mol) it is the mass-weighted radius about the centre of mass. (MDTraj's
+    /// `compute_rg(masses=...)` weights the squared distances but measures them from the
+    /// unweighted centre, which is not the mass-weighted radius; lss follows the definition.)
+    /// Not periodic: make molecules whole first.
     public static func radiusOfGyration(_ chunk: FrameChunk, atoms: [Int]? = nil, masses: [Double]? = nil) throws -> [Double] {
         let selected = atoms ?? Array(0 ..< chunk.atomCount)
         guard !selected.isEmpty else {
