@@ -4,7 +4,9 @@ import NeuralNet
 /// Settings of a maximum-likelihood MSM estimate.
 public struct MSMOptions: Codable, Sendable, Equatable {
     /// Estimate a transition matrix with detailed balance (the default, as in deeptime). The
-    /// non-reversible estimate is the row-normalized count matrix.
+    /// non-reversible estimate is the row-normalized count matrix. Both are made on the largest
+    /// strongly connected set (deeptime's non-reversible estimator takes weakly connected sets, which
+    /// can hold states with no outgoing counts).
     public var reversible: Bool
     /// Convergence of the reversible iteration: the largest relative change of any stationary
     /// probability in one iteration, |x_i' − x_i| / ½(x_i' + x_i) (deeptime's `maxerr`, default 1e-8).
