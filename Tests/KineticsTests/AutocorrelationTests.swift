@@ -87,11 +87,14 @@ import TestSupport
 
     /// Noise-free exponentials are recovered to 1e-6: one process, and two (0.6 e^{−τ/50} + 0.4 e^{−τ/4}).
     @Test func exponentialFitsRecoverKnownCurves() throws {
-        let single = (0...150).map { 0.8 * exp(-Double($0) / 12.5) }
+        let single: [Double] = (0...150).map { 0.8 * exp(-Double($0) / 12.5) }
         let fit = try ExponentialFit(autocorrelation: single)
         #expect(abs(fit.relaxationTime - 12.5) < 1e-6 && abs(fit.amplitudes[0] - 0.8) < 1e-6 && fit.residualRMS < 1e-8)
         #expect(abs(fit.evaluate(at: 30) - single[30]) < 1e-8)
-        let double = (0...300).map { 0.6 * exp(-Double($0) / 50) + 0.4 * exp(-Double($0) / 4) }
+        let double: [Double] = (0...300).map { (lag: Int) -> Double in
+            let tau = Double(lag)
+            return 0.6 * exp(-tau / 50) + 0.4 * exp(-tau / 4)
+        }
         let two = try ExponentialFit(autocorrelation: double, model: .doubleExponential)
         #expect(abs(two.times[0] - 50) < 1e-6 && abs(two.times[1] - 4) < 1e-6, "\(two.times)")
         #expect(abs(two.amplitudes[0] - 0.6) < 1e-6 && abs(two.amplitudes[1] - 0.4) < 1e-6, "\(two.amplitudes)")
