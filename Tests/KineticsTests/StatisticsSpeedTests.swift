@@ -41,6 +41,7 @@ import TestSupport
         let shortLag = 32
         let fftShort = try seconds { _ = try AutocorrelationFunction([x], maxLag: shortLag, method: .fft) }
         let directShort = try seconds { _ = try AutocorrelationFunction([x], maxLag: shortLag, method: .direct) }
+        let automaticShort = try seconds { _ = try AutocorrelationFunction([x], maxLag: shortLag) }
         let xAxis = try HistogramAxis(lower: -4, upper: 4, bins: 100), yAxis = try HistogramAxis(lower: -4, upper: 4, bins: 100)
         var histogram: Histogram2D?
         let histogramSeconds = try seconds {
@@ -72,7 +73,7 @@ import TestSupport
         #expect(fftSeconds < 2 && histogramSeconds < 0.5)
         let report: [String: Double] = [
             "acf_fft_lag1000_s": fftSeconds, "acf_direct_lag1000_s": directSeconds,
-            "acf_fft_lag32_s": fftShort, "acf_direct_lag32_s": directShort,
+            "acf_fft_lag32_s": fftShort, "acf_direct_lag32_s": directShort, "acf_automatic_lag32_s": automaticShort,
             "numpy_acf_rfft_lag1000_s": numpy.acfSeconds,
             "histogram2d_1e6_s": histogramSeconds, "numpy_histogram2d_1e6_s": numpy.histogramSeconds,
         ]

@@ -3,7 +3,9 @@ import Foundation
 /// Distances between two distributions on the same bins (DESIGN.md §9).
 ///
 /// Inputs are bin weights (counts or probabilities); each is normalized to sum 1 first. Both must
-/// have the same bins: for histograms the axes must be equal, for arrays the lengths.
+/// have the same bins: for histograms the axes must be equal, for arrays the lengths. For
+/// histograms, samples outside the range belong to neither distribution (they are reported in each
+/// histogram's `outOfRange`, which a comparison should show next to the distance).
 public enum DistributionDistance {
     /// The Jensen-Shannon divergence JSD(p, q) = ½ KL(p ‖ m) + ½ KL(q ‖ m), m = ½(p + q), with the
     /// natural logarithm and 0 ln 0 = 0 (DESIGN.md §9). Symmetric, 0 for identical distributions,
