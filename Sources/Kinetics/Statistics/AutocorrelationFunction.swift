@@ -3,9 +3,9 @@ import Foundation
 /// How lagged products are summed for an autocorrelation function.
 public enum AutocorrelationMethod: String, Sendable, CaseIterable {
     /// Per trajectory, whichever of the two is cheaper by a measured cost model: direct sums cost
-    /// ~0.25 ns per frame and lag, the FFT ~2.6 ns per M log₂ M (M the padded length), so direct
-    /// wins while (maxLag + 1) · n < 10 · M log₂ M: up to ~450 lags at 10⁶ frames (release build,
-    /// 2.x GHz x86-64; StatisticsSpeedTests prints the timings).
+    /// ~0.25 ns per frame and lag, the FFT ~4.2 ns per M log₂ M (M the padded length), so direct
+    /// wins while (maxLag + 1) · n < 17 · M log₂ M: up to ~350 lags at 10⁶ frames (release build,
+    /// x86-64 development machine; StatisticsSpeedTests prints the timings).
     case automatic
     /// Zero-padded real FFT: O(n log n) per trajectory whatever the maximum lag (Wiener-Khinchin).
     case fft
@@ -73,7 +73,7 @@ public struct AutocorrelationFunction: Sendable, Equatable {
             for lag in 0...lags { pairs[lag] += piece.count - lag }
             let length = RealFourierTransform.length(atLeast: piece.count + lags)
             let directIsCheaper = Double((lags + 1) * piece.count)
-                < 10 * Double(length) * Double(length.trailingZeroBitCount)
+                < 17 * Double(length) * Double(length.trailingZeroBitCount)
             if method == .direct || (method == .automatic && directIsCheaper) {
                 Self.addDirectSums(centered, lags: lags, into: &sums)
             } else {

@@ -108,26 +108,73 @@ struct RealFourierTransform {
         let sign: Double = inverse ? 1 : -1
         cosines.withUnsafeBufferPointer { cosTable in
             sines.withUnsafeBufferPointer { sinTable in
-                var size = 4
-                while size <= n {
-                    let halfSize = size / 2
-                    // Twiddle e^{∓2πij/size} = table entry at j · (M/size).
-                    let stride = length / size
-                    var start = 0
-                    while start < n {
-                        for j in 0..<halfSize {
-                            let wr = cosTable[j * stride], wi = sign * sinTable[j * stride]
-                            let a = start + j, b = a + halfSize
-                            let tr = wr * re[b] - wi * im[b]
-                            let ti = wr * im[b] + wi * re[b]
-                            re[b] = re[a] - tr; im[b] = im[a] - ti
-                            re[a] += tr; im[a] += ti
-                        }
-                        start += size
-                    }
-                    size <<= 1
+                // Sub-transforms of length `done` are complete. An odd number of remaining radix-2
+                // stages starts with one plain stage; the rest go two at a time (radix 4), which
+                // halves the passes over memory.
+                var done = 2
+                if n > 2 && (n.trailingZeroBitCount - 1) % 2 == 1 {
+                    radix2Stage(size: 4, re: re, im: im, cosTable: cosTable, sinTable: sinTable, sign: sign)
+                    done = 4
+                }
+                while done < n {
+                    radix4Stage(quarter: done, re: re, im: im, cosTable: cosTable, sinTable: sinTable, sign: sign)
+                    done *= 4
                 }
             }
+        }
+    }
+
+    /// Merges pairs of sub-transforms of length size/2 into length `size`.
+    private func radix2Stage(size: Int, re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>,
+                             cosTable: UnsafeBufferPointer<Double>, sinTable: UnsafeBufferPointer<Double>,
+                             sign: Double) {
+        let halfSize = size / 2
+        // Twiddle e^{∓2πij/size} = table entry at j · (M/size).
+        let stride = length / size
+        var start = 0
+        while start < half {
+            for j in 0..<halfSize {
+                let wr = cosTable[j * stride], wi = sign * sinTable[j * stride]
+                let a = start + j, b = a + halfSize
+                let tr = wr * re[b] - wi * im[b]
+                let ti = wr * im[b] + wi * re[b]
+                re[b] = re[a] - tr; im[b] = im[a] - ti
+                re[a] += tr; im[a] += ti
+            }
+            start += size
+        }
+    }
+
+    /// Two radix-2 stages at once: merges four sub-transforms of length q into one of length 4q.
+    /// With x0…x3 at offsets 0, q, 2q, 3q: the first stage pairs (x0, x1) and (x2, x3) with twiddle
+    /// W_{2q}^j, the second (x0', x2') with W_{4q}^j and (x1', x3') with W_{4q}^{j+q} = ∓i W_{4q}^j.
+    private func radix4Stage(quarter q: Int, re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>,
+                             cosTable: UnsafeBufferPointer<Double>, sinTable: UnsafeBufferPointer<Double>,
+                             sign: Double) {
+        let size = 4 * q
+        let stride1 = length / (2 * q), stride2 = length / size
+        var start = 0
+        while start < half {
+            for j in 0..<q {
+                let w1r = cosTable[j * stride1], w1i = sign * sinTable[j * stride1]
+                let w2r = cosTable[j * stride2], w2i = sign * sinTable[j * stride2]
+                // W_{4q}^{j+q} = W_{4q}^j · e^{∓iπ/2} = W_{4q}^j · (sign · i).
+                let w3r = -sign * w2i, w3i = sign * w2r
+                let a0 = start + j, a1 = a0 + q, a2 = a1 + q, a3 = a2 + q
+                let x0r = re[a0], x0i = im[a0], x1r = re[a1], x1i = im[a1]
+                let x2r = re[a2], x2i = im[a2], x3r = re[a3], x3i = im[a3]
+                let t1r = w1r * x1r - w1i * x1i, t1i = w1r * x1i + w1i * x1r
+                let t3r = w1r * x3r - w1i * x3i, t3i = w1r * x3i + w1i * x3r
+                let b0r = x0r + t1r, b0i = x0i + t1i, b1r = x0r - t1r, b1i = x0i - t1i
+                let b2r = x2r + t3r, b2i = x2i + t3i, b3r = x2r - t3r, b3i = x2i - t3i
+                let u2r = w2r * b2r - w2i * b2i, u2i = w2r * b2i + w2i * b2r
+                let u3r = w3r * b3r - w3i * b3i, u3i = w3r * b3i + w3i * b3r
+                re[a0] = b0r + u2r; im[a0] = b0i + u2i
+                re[a2] = b0r - u2r; im[a2] = b0i - u2i
+                re[a1] = b1r + u3r; im[a1] = b1i + u3i
+                re[a3] = b1r - u3r; im[a3] = b1i - u3i
+            }
+            start += size
         }
     }
 }
