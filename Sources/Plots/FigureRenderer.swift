@@ -4,6 +4,10 @@ struct FigureRenderer {
 
     static let fontFamily = "DejaVu Sans, Helvetica, Arial, sans-serif"
     static let titleHeight = 34.0
+    /// Stands for the figure's id prefix while drawing. Element ids (clip paths, gradients) must be
+    /// unique in an HTML page that embeds several figures inline, so the prefix is a hash of the
+    /// drawn document: deterministic, and different for different figures.
+    static let idToken = "LSSFIGUREID"
 
     func render() throws -> RenderedFigure {
         try Validation.check(figure)
@@ -36,6 +40,18 @@ struct FigureRenderer {
             nonPositive += counts.nonPositive
         }
         svg.close("svg")
-        return RenderedFigure(svg: svg.text, omittedNonFinite: nonFinite, omittedNonPositive: nonPositive)
+        let document = svg.text.replacingOccurrences(of: FigureRenderer.idToken, with: "fig" + fnv1a(svg.text))
+        return RenderedFigure(svg: document, omittedNonFinite: nonFinite, omittedNonPositive: nonPositive)
     }
+}
+
+/// 64-bit FNV-1a of the UTF-8 text, as 16 hex digits.
+private func fnv1a(_ text: String) -> String {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in text.utf8 {
+        hash ^= UInt64(byte)
+        hash = hash &* 0x100_0000_01b3
+    }
+    let hex = String(hash, radix: 16)
+    return String(repeating: "0", count: 16 - hex.count) + hex
 }

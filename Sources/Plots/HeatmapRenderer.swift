@@ -96,7 +96,7 @@ struct ColorbarRenderer {
         let keyHeight = hasMissing ? 26.0 : 0
         let bar = Rect(x: plot.maxX + ColorbarRenderer.gap, y: plot.y, width: ColorbarRenderer.barWidth,
                        height: max(10, plot.height - keyHeight))
-        let gradientID = "colormap-\(panelIndex)"
+        let gradientID = "\(FigureRenderer.idToken)-colormap-\(panelIndex)"
         svg.open("g", [("class", "colorbar")])
         svg.open("defs")
         svg.open("linearGradient", [("id", gradientID), ("x1", "0"), ("y1", "1"), ("x2", "0"), ("y2", "0")])

@@ -29,7 +29,7 @@ struct PanelRenderer {
         let omissions = countOmissions()
         let colorbar = heatmap.map { ColorbarRenderer(heatmap: $0) }
         let plot = plotArea(xTicks: xTicks, yTicks: yTicks, colorbar: colorbar, hasNote: omissions.total > 0)
-        let frame = PlotFrame(plot: plot, x: xMap, y: yMap, clipID: "plot-clip-\(index)")
+        let frame = PlotFrame(plot: plot, x: xMap, y: yMap, clipID: "\(FigureRenderer.idToken)-clip-\(index)")
 
         svg.open("g", [("class", "panel"), ("data-panel", "\(index)")])
         svg.open("defs")

@@ -91,12 +91,13 @@ struct SeriesRenderer {
     private func drawBand(_ line: LinePlot, _ errors: ErrorExtent, color: Color, into svg: inout SVGBuilder) {
         var runs: [[(x: Double, low: Double, high: Double)]] = [[]]
         for i in line.x.indices {
-            guard let u = frame.x.fraction(line.x[i]), line.y[i].isFinite, let (low, high) = bounds(line, errors, at: i) else {
+            // The band breaks wherever the line does, so it never covers a point that is not drawn.
+            guard let point = frame.fraction(line.x[i], line.y[i]), let (low, high) = bounds(line, errors, at: i) else {
                 if !(runs.last?.isEmpty ?? true) { runs.append([]) }
                 continue
             }
             let limit = SeriesRenderer.farOutside
-            runs[runs.count - 1].append((min(max(u, -limit), limit), low, high))
+            runs[runs.count - 1].append((min(max(point.x, -limit), limit), low, high))
         }
         var path = ""
         for run in runs where run.count >= 2 {

@@ -241,6 +241,27 @@ struct FigureTests {
         }
     }
 
+    @Test("element ids differ between figures (several can be inlined in one HTML page) and resolve inside each")
+    func uniqueIdentifiers() throws {
+        func ids(_ y: [Double]) throws -> (defined: Set<String>, used: Set<String>) {
+            let panel = Panel(x: Axis("x"), y: Axis("y"), layers: [
+                .line(LinePlot(x: [0, 1, 2], y: y, errors: .symmetric([0.1, 0.1, 0.1]))),
+                .heatmap(Heatmap(xRange: 0...2, yRange: 0...2, values: [[1, 2], [3, 4]]))])
+            let root = try parseSVG(try Figure(panels: [panel]).svg())
+            let defined = Set(root.descendants.compactMap { $0.attributes["id"] })
+            let used = Set(root.descendants.flatMap { $0.attributes.values }.compactMap { value -> String? in
+                guard let start = value.range(of: "url(#"), let end = value.range(of: ")", range: start.upperBound..<value.endIndex) else { return nil }
+                return String(value[start.upperBound..<end.lowerBound])
+            })
+            return (defined, used)
+        }
+        let first = try ids([0, 1, 2]), second = try ids([0, 1, 3]), again = try ids([0, 1, 2])
+        #expect(first.defined.count == 2)
+        #expect(first.used.isSubset(of: first.defined) && !first.used.isEmpty)
+        #expect(first.defined.isDisjoint(with: second.defined))
+        #expect(first.defined == again.defined)  // deterministic
+    }
+
     @Test("several panels: one group each, laid out side by side")
     func panels() throws {
         let make = { (title: String) in Panel(title: title, x: Axis("x"), y: Axis("y"),
