@@ -86,7 +86,7 @@ public struct ReferenceLine: Sendable {
     public var color: Color
     public var dashed: Bool
     /// Shades the region below the line in grey (for `identity`: the time scales shorter than the
-    /// lag, which an MSM at that lag cannot resolve).
+    /// lag, which an MSM at that lag cannot resolve). Ignored for vertical lines.
     public var shadeBelow: Bool
 
     public init(_ position: Position, label: String? = nil, color: Color = .darkGray, dashed: Bool = true,

@@ -13,6 +13,9 @@ struct SeriesRenderer {
 
     init(frame: PlotFrame) { self.frame = frame }
 
+    /// Polylines with more vertices than twice the plot's width in pixels are decimated.
+    private var decimationThreshold: Int { max(100, Int(2 * frame.plot.width)) }
+
     mutating func draw(_ layers: [Layer], into svg: inout SVGBuilder) {
         var colorIndex = 0
         func nextColor(_ explicit: Color?) -> Color {
@@ -54,7 +57,7 @@ struct SeriesRenderer {
             attributes.append(("stroke-dasharray", "\(NumberText.c(4 * line.lineWidth)) \(NumberText.c(2.5 * line.lineWidth))"))
         }
         for polyline in LineGeometry.visiblePolylines(fractions) {
-            let pixels = polyline.map(frame.pixel)
+            let pixels = LineGeometry.decimated(polyline.map(frame.pixel), threshold: decimationThreshold)
             notePixels(along: pixels)
             svg.element("polyline", [("class", "line"), ("points", pointList(pixels))] + attributes)
         }
@@ -101,8 +104,10 @@ struct SeriesRenderer {
         }
         var path = ""
         for run in runs where run.count >= 2 {
-            let upper = run.map { frame.pixel(Point(x: $0.x, y: $0.high)) }
-            let lower = run.reversed().map { frame.pixel(Point(x: $0.x, y: $0.low)) }
+            let upper = LineGeometry.decimated(run.map { frame.pixel(Point(x: $0.x, y: $0.high)) },
+                                               threshold: decimationThreshold)
+            let lower = LineGeometry.decimated(run.reversed().map { frame.pixel(Point(x: $0.x, y: $0.low)) },
+                                               threshold: decimationThreshold)
             path += "M" + (upper + lower).map { "\(NumberText.c($0.x)) \(NumberText.c($0.y))" }.joined(separator: "L") + "Z"
         }
         guard !path.isEmpty else { return }

@@ -262,6 +262,26 @@ struct FigureTests {
         #expect(first.defined == again.defined)  // deterministic
     }
 
+    @Test("10⁵ points are thinned to a few per pixel column, keeping every column's extremes")
+    func decimation() throws {
+        let count = 100_000
+        let xs = (0..<count).map { Double($0) }, ys = xs.map { sin($0 / 700) + ($0 == 50_000 ? 3 : 0) }
+        let panel = Panel(x: Axis("step"), y: Axis("signal"), layers: [.line(LinePlot(x: xs, y: ys))])
+        let (_, root) = try render(panel)
+        let lines = root.all(class: "line")
+        try #require(lines.count == 1)
+        let vertices = points(of: lines[0])
+        let frame = try #require(root.all(class: "frame").first)
+        #expect(vertices.count <= 4 * Int(frame.number("width")!.rounded(.up) + 1))
+        let (xAxis, yAxis) = try axes(root)
+        // The single spike (3 above the sine at step 50 000) and both ends survive.
+        let values = vertices.map { (xAxis.value(atPixel: $0.x), yAxis.value(atPixel: $0.y)) }
+        #expect(values.contains { abs($0.0 - 50_000) < 200 && abs($0.1 - ys[50_000]) < 0.01 })
+        #expect(abs(values.first!.0) < 1 && abs(values.last!.0 - Double(count - 1)) < 200)
+        // Vertices stay in drawing order.
+        #expect(zip(vertices, vertices.dropFirst()).allSatisfy { $0.x <= $1.x })
+    }
+
     @Test("several panels: one group each, laid out side by side")
     func panels() throws {
         let make = { (title: String) in Panel(title: title, x: Axis("x"), y: Axis("y"),
