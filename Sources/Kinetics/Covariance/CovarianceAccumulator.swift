@@ -17,9 +17,9 @@ import NeuralNet
 /// deeptime's `Covariance.fit(weights=...)` does; weights may be negative but must have a positive sum.
 ///
 /// How the sums are formed (all Float64, all products through BLAS):
-/// - Every frame is shifted by a reference point, the mean of the first chunk, before anything is
-///   summed, so that features with a large offset (a mean of 10⁶ with unit spread) do not lose their
-///   digits to the final "second moment minus squared mean" step.
+/// - Every frame is shifted by a reference point, the first frame added, before anything is summed,
+///   so that features with a large offset (a mean of 10⁶ with unit spread) do not lose their digits
+///   to the final "second moment minus squared mean" step.
 /// - A frame enters the instantaneous set with weight w_x (the weight of the pair it starts, or 0) and
 ///   the time-lagged set with weight w_y (the weight of the pair it ends, or 0). The second moments are
 ///   accumulated as Σ (w_x + w_y) x xᵀ and Σ (w_x − w_y) x xᵀ by `dsyrk`, from which C00 and Ctt are
@@ -242,14 +242,10 @@ public final class TimeLaggedCovarianceAccumulator {
 
     // MARK: - Staging and BLAS blocks
 
+    /// The shift is the first frame added: it lies within the spread of the data, and it does not
+    /// depend on how the data are chunked, so streamed and in-memory estimates agree bit for bit.
     private func setShift(from x: UnsafePointer<Double>, rows: Int) {
-        let d = features
-        for k in 0..<d { shift[k] = 0 }
-        for j in 0..<rows { for k in 0..<d { shift[k] += x[j * d + k] } }
-        for k in 0..<d {
-            shift[k] /= Double(rows)
-            if !shift[k].isFinite { shift[k] = 0 }
-        }
+        for k in 0..<features { shift[k] = x[k].isFinite ? x[k] : 0 }
         hasShift = true
     }
 
