@@ -58,8 +58,13 @@ enum SpectralFactors {
     /// C^(-1/2) = V_r diag(λ_r^(-1/2)) V_rᵀ (n × n): deeptime's `spd_inv_sqrt`.
     static func inverseSquareRoot(_ c: DoubleMatrix, epsilon: Double, mode: SpectralMode,
                                   name: String) throws -> DoubleMatrix {
-        let split = try inverseSplit(c, epsilon: epsilon, mode: mode, canonicalSigns: false, name: name)
-        return split.multiplied(by: split, transposeOther: true)
+        let (values, vectors) = try keptEigenpairs(c, epsilon: epsilon, mode: mode, name: name)
+        var scaled = vectors
+        for j in 0..<values.count {
+            let scale = 1 / values[j].squareRoot()
+            for i in 0..<scaled.rows { scaled[i, j] *= scale }
+        }
+        return scaled.multiplied(by: vectors, transposeOther: true)
     }
 
     /// Flips each column so that its entry of largest magnitude (the first such) is positive.
