@@ -88,6 +88,9 @@ let applicationTargets: [Target] = [
     .target(name: "Benchmarks", dependencies: ["NeuralNet", "Trajectories", "Kinetics", "CBLAS"],
             swiftSettings: kernels),
 
+    // `lss analyze` run as a user runs it: the built binary, checked against exact answers and deeptime.
+    .testTarget(name: "AnalyzeCommandTests", dependencies: ["lss", "Kinetics", "TestSupport"]),
+
     // The command-line tool: a thin layer over the libraries.
     .executableTarget(name: "lss", dependencies: [
         "Campaign", "Trajectories", "Kinetics", "Plots", "Benchmarks",

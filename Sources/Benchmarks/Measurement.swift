@@ -37,9 +37,12 @@ public struct BenchSettings: Sendable {
     public var files: [String]
     /// Frames per chunk when the `io` benchmark streams a file.
     public var chunkFrames: Int
+    /// The topology of `files[0]` for the `kinetics` benchmark.
+    public var topology: String?
 
     public init(repeats: Int = 5, threads: Int = 2, quick: Bool = false, files: [String] = [],
-                chunkFrames: Int = 100) {
+                chunkFrames: Int = 100, topology: String? = nil) {
+        self.topology = topology
         self.repeats = repeats
         self.threads = threads
         self.quick = quick

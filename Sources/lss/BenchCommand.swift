@@ -24,11 +24,14 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Smaller workloads, for a quick check.")
     var quick = false
 
-    @Option(name: .customLong("file"), help: "A trajectory for the io benchmark (repeatable); without one it writes its own.")
+    @Option(name: .customLong("file"), help: "A trajectory for the io benchmark (repeatable) or the kinetics benchmark (with --topology); without one they make their own data.")
     var files: [String] = []
 
     @Option(help: "Frames per chunk when the io benchmark streams a file.")
     var chunk = 100
+
+    @Option(help: "The topology of --file for the kinetics benchmark.")
+    var topology: String?
 
     func validate() throws {
         for name in what where name != "all" && !BenchSuite.names.contains(name) {
@@ -41,7 +44,7 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         let settings = BenchSettings(repeats: repeats, threads: threads, quick: quick, files: files,
-                                     chunkFrames: chunk)
+                                     chunkFrames: chunk, topology: topology)
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         if !json {

@@ -109,7 +109,7 @@ struct AnalyzeFeaturesCommand: ParsableCommand {
 
     private func figure(_ data: [DoubleMatrix], labels: [String], interval: Double) throws -> Figure {
         let shown = Array(labels.prefix(6).enumerated())
-        var densities: [Layer] = [], correlations: [Layer] = []
+        var densities: [Plots.Layer] = [], correlations: [Plots.Layer] = []
         let total = data.reduce(0) { $0 + $1.rows }
         let lag = max(2, min(maxLag, total / 5 / 3))
         for (column, label) in shown {

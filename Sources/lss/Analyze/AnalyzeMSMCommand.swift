@@ -210,15 +210,18 @@ struct AnalyzeMSMCommand: ParsableCommand {
             }
             return Array(Set(lags)).sorted()
         }
-        // About eight lags spaced geometrically from one frame to twice the MSM lag.
-        let top = 2 * lagFrames
+        // 1, 2, 5, 10, 20, ... frames up to twice the MSM lag, and the MSM lag itself.
         var lags = Set([lagFrames])
-        for k in 0..<8 { lags.insert(max(1, Int((pow(Double(top), Double(k) / 7)).rounded()))) }
+        var decade = 1
+        while decade <= 2 * lagFrames {
+            for step in [1, 2, 5] where step * decade <= 2 * lagFrames { lags.insert(step * decade) }
+            decade *= 10
+        }
         return lags.sorted()
     }
 
     private func figure(_ r: Result) throws -> Figure {
-        var itsLayers: [Layer] = []
+        var itsLayers: [Plots.Layer] = []
         for k in r.timescales.indices {
             let y = r.scanTimescales.map { $0[k] ?? .nan }
             let errors = r.scanErrors.map { rows in ErrorExtent.symmetric(rows.map { $0[k] ?? 0 }) }
@@ -226,16 +229,17 @@ struct AnalyzeMSMCommand: ParsableCommand {
         }
         itsLayers.append(.reference(ReferenceLine(.identity, label: "t = τ", shadeBelow: true)))
         itsLayers.append(.reference(ReferenceLine(.vertical(r.lagTime), label: "MSM lag")))
-        let its = Panel(title: "Implied time scales", x: Axis("lag time τ", unit: "ps"),
+        let its = Panel(title: "Implied time scales", x: Axis("lag time τ", unit: "ps", scale: .log10),
                         y: Axis("time scale", unit: "ps", scale: .log10), layers: itsLayers)
-        var ckLayers: [Layer] = []
+        var ckLayers: [Plots.Layer] = []
         let ck = r.chapmanKolmogorov
         let times = [0.0] + ck.steps.map { Double($0) * r.lagTime }
         for a in 0..<(ck.predicted.first?.count ?? 0) {
             let predicted = [1.0] + ck.predicted.map { $0[a][a] }
             let estimated = [1.0] + ck.estimated.map { $0[a][a] }
-            ckLayers.append(.line(LinePlot(x: times, y: estimated, label: "set \(a + 1) estimated", markers: true)))
-            ckLayers.append(.line(LinePlot(x: times, y: predicted, label: "set \(a + 1) predicted", dashed: true)))
+            let color = Color.okabeIto[a % Color.okabeIto.count]
+            ckLayers.append(.line(LinePlot(x: times, y: estimated, label: "set \(a + 1) estimated", color: color, markers: true)))
+            ckLayers.append(.line(LinePlot(x: times, y: predicted, label: "set \(a + 1) predicted", color: color, dashed: true)))
         }
         let ckPanel = Panel(title: "Chapman-Kolmogorov: staying in each set", x: Axis("time", unit: "ps"),
                             y: Axis("probability", range: 0...1), layers: ckLayers)
