@@ -33,7 +33,9 @@ import TestSupport
     /// below the statistical error (≥ 0.01 kT). The constant c is the mean difference. Tolerances:
     /// - each bin within 4.5 standard errors of independent sampling (`independentSampleErrors`,
     ///   exact for these i.i.d. samples; P(|z| > 4.5) < 10⁻⁵ per bin);
-    /// - within the block errors: the RMS of (F − ref − c)/SE_block over the bins in [0.3, 2];
+    /// - within the block errors: the median of |F − ref − c|/SE_block over the bins in [0.25, 1.5]
+    ///   (with five blocks the ratio is roughly Student-t with 4 degrees of freedom, median |t| =
+    ///   0.74; the median of ~25 bins scatters by ~0.18; the heavy tails make an RMS unstable);
     /// - the block errors themselves: the mean of SE_block² / SE_independent² in [0.5, 1.5]. One
     ///   five-block variance scatters like χ²₄/4 (relative sd 71 %), the mean over ~20-30 bins by
     ///   ~15 %, so 0.5-1.5 is more than 3 sd; a block error formula off by a factor √2 fails.
@@ -45,7 +47,7 @@ import TestSupport
         let reference = centers.map { kT * $0 * $0 / (2 * sigma * sigma) }
         let expectedErrors = independentSampleErrors(samples, weights: weights, axis: profile.axis, kT: kT)
         let shift = central.reduce(0) { $0 + profile.values[$1] - reference[$1] } / Double(central.count)
-        var sumSquares = 0.0, varianceRatio = 0.0
+        var ratios = [Double](), varianceRatio = 0.0
         for i in central {
             let error = profile.standardErrors[i]
             try #require(error.isFinite && error > 0, sourceLocation: sourceLocation)
@@ -53,11 +55,11 @@ import TestSupport
             #expect(abs(deviation) < 4.5 * expectedErrors[i],
                     "bin at x = \(centers[i]): off by \(deviation), sampling error \(expectedErrors[i])",
                     sourceLocation: sourceLocation)
-            sumSquares += (deviation / error) * (deviation / error)
+            ratios.append(abs(deviation) / error)
             varianceRatio += (error * error) / (expectedErrors[i] * expectedErrors[i]) / Double(central.count)
         }
-        let rms = (sumSquares / Double(central.count)).squareRoot()
-        #expect(rms > 0.3 && rms < 2, "RMS deviation in block errors \(rms)", sourceLocation: sourceLocation)
+        let median = ratios.sorted()[ratios.count / 2]
+        #expect(median > 0.25 && median < 1.5, "median |deviation| in block errors \(median)", sourceLocation: sourceLocation)
         #expect(varianceRatio > 0.5 && varianceRatio < 1.5, "mean SE_block²/SE_independent² \(varianceRatio)",
                 sourceLocation: sourceLocation)
         #expect(profile.values.min() == 0, sourceLocation: sourceLocation)

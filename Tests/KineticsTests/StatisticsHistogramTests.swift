@@ -78,6 +78,8 @@ import TestSupport
         #expect(axis.binIndex(of: -181) == 35 && axis.binIndex(of: 179.9) == 35 && axis.binIndex(of: 5) == 18)
         let plain = try HistogramAxis(lower: 0, upper: 1, bins: 4)
         #expect(plain.binIndex(of: -0.1) == -1 && plain.binIndex(of: 1.1) == 4 && plain.binIndex(of: 1) == 3)
+        for edgeCase in [Double.nan, .infinity] { #expect(axis.binIndex(of: edgeCase) == 36 && plain.binIndex(of: edgeCase) == 4) }
+        #expect(axis.binIndex(of: -.infinity) == -1)
     }
 
     /// Weights of 1 give exactly the unweighted histogram; doubling every weight doubles the counts

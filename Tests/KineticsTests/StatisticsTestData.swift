@@ -5,9 +5,13 @@ import Testing
 
 /// Deterministic data for the statistics tests: Gaussian samples and Ornstein-Uhlenbeck series.
 enum StatisticsTestData {
+    /// Added to every seed: LSS_STATS_SEED_OFFSET=k re-runs the statistical tests on other draws, to
+    /// check that their tolerances are not tuned to one lucky sample (0 in CI).
+    static let seedOffset = UInt64(ProcessInfo.processInfo.environment["LSS_STATS_SEED_OFFSET"] ?? "") ?? 0
+
     /// `count` independent N(mean, sd²) samples (Box-Muller on SplitMix64).
     static func gaussians(_ count: Int, mean: Double = 0, sd: Double = 1, seed: UInt64) -> [Double] {
-        var rng = SplitMix64(seed: seed)
+        var rng = SplitMix64(seed: seed &+ seedOffset &* 0x9E37_79B9)
         var out = [Double]()
         out.reserveCapacity(count + 1)
         while out.count < count {

@@ -77,8 +77,9 @@ public struct ExponentialFit: Sendable, Equatable {
         var processes = stride(from: 0, to: parameters.count, by: 2).map { (parameters[$0], exp(parameters[$0 + 1])) }
         processes.sort { $0.1 > $1.1 }
         guard processes.allSatisfy({ $0.0.isFinite && $0.1.isFinite && $0.1 > 0 }) else {
-            throw KineticsError(.numerical, "exponential fit to the ACF did not converge to finite parameters; "
-                                    + "check that the ACF decays within the fitted lags")
+            throw KineticsError(.numerical, "exponential fit to the ACF ran off to a relaxation time of 0 or ∞: the ACF "
+                                    + "decays faster than one frame (uncorrelated data: save frames more often) or not at "
+                                    + "all within lags \(window) (use a longer maximum lag)")
         }
         self.model = model
         self.amplitudes = processes.map(\.0)

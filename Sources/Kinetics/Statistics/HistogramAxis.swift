@@ -71,9 +71,11 @@ public struct HistogramAxis: Sendable, Equatable {
         return (0..<bins).map { (e[$0] + e[$0 + 1]) / 2 }
     }
 
-    /// The bin of `value`: 0..<bins inside the range, −1 below it, `bins` above it. NaN is above.
+    /// The bin of `value`: 0..<bins inside the range, −1 below it, `bins` above it. −∞ is below,
+    /// +∞ and NaN are above, on a periodic axis too (they have no angle to wrap).
     @inline(__always)
     public func binIndex(of value: Double) -> Int {
+        guard value.isFinite else { return value == -.infinity ? -1 : bins }
         var x = value
         if isPeriodic {
             let period = upper - lower

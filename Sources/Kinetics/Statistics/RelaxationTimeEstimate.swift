@@ -27,15 +27,18 @@ public struct RelaxationTimeEstimate: Sendable, Equatable {
             throw KineticsError(.invalidArgument, "relaxation time: blocks must be at least 2 to give an error, got \(blocks)")
         }
         let acf = try AutocorrelationFunction(trajectories, maxLag: maxLag, method: method)
+        // Check every block before any fit, so that too little data is reported as such.
+        let blockPieces = split.segments(lengths: trajectories.map(\.count), blocks: blocks).map { segments in
+            segments.map { trajectories[$0.trajectory][$0.frames] }
+        }
+        if let short = blockPieces.firstIndex(where: { !$0.contains { $0.count > maxLag } }) {
+            throw KineticsError(.insufficientData, "relaxation time: block \(short + 1) of \(blocks) has no piece longer "
+                                    + "than the maximum lag \(maxLag) frames; use fewer blocks, a shorter lag or more data")
+        }
         let fit = try ExponentialFit(acf, model: model, lags: fitLags)
         let integrated = try IntegratedAutocorrelationTime(acf, window: window)
         var blockTimes = [Double](), blockIntegrated = [Double]()
-        for (k, segments) in split.segments(lengths: trajectories.map(\.count), blocks: blocks).enumerated() {
-            let pieces = segments.map { trajectories[$0.trajectory][$0.frames] }
-            guard pieces.contains(where: { $0.count > maxLag }) else {
-                throw KineticsError(.insufficientData, "relaxation time: block \(k + 1) of \(blocks) has no piece longer "
-                                        + "than the maximum lag \(maxLag) frames; use fewer blocks, a shorter lag or more data")
-            }
+        for pieces in blockPieces {
             let blockACF = try AutocorrelationFunction(validated: pieces, maxLag: maxLag, method: method)
             blockTimes.append(try ExponentialFit(blockACF, model: model, lags: fit.lags).relaxationTime)
             blockIntegrated.append(try IntegratedAutocorrelationTime(blockACF, window: .fixed(integrated.window)).value)

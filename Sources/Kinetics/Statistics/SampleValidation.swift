@@ -1,5 +1,3 @@
-import NeuralNet
-
 /// Checks shared by every statistic in this folder, so that each refuses bad input with the same
 /// words: no trajectories, no frames, NaN or infinite samples, weights of the wrong shape or sign.
 enum SampleValidation {
@@ -54,20 +52,6 @@ enum SampleValidation {
         for t in x.indices where x[t].count != y[t].count {
             throw KineticsError(.mismatch, "\(name): trajectory \(t) has \(x[t].count) x values but "
                                     + "\(y[t].count) y values; both coordinates need one value per frame")
-        }
-    }
-}
-
-/// Turns feature matrices into the per-trajectory series that the statistics take.
-public enum TrajectorySeries {
-    /// Column `column` of every trajectory's frames × features matrix, one series per trajectory.
-    public static func column(_ column: Int, of trajectories: [DoubleMatrix]) throws -> [[Double]] {
-        for (t, matrix) in trajectories.enumerated() where column < 0 || column >= matrix.cols {
-            throw KineticsError(.invalidArgument, "column \(column) does not exist in trajectory \(t), which has "
-                                    + "\(matrix.cols) features; choose a column in 0..<\(matrix.cols)")
-        }
-        return trajectories.map { matrix in
-            (0..<matrix.rows).map { matrix.values[$0 * matrix.cols + column] }
         }
     }
 }
