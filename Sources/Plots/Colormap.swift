@@ -9,10 +9,18 @@ public enum Colormap: Sendable {
     /// Like a 256-entry matplotlib `ListedColormap`: entry ⌊fraction · 256⌋, with 1 mapped to the last
     /// entry, so colours agree with matplotlib figures of the same data. NaN maps to the bottom.
     public func color(at fraction: Double) -> Color {
-        let table = ViridisTable.colors
-        guard fraction.isFinite, fraction > 0 else { return table[0] }
-        let index = min(table.count - 1, Int(fraction * Double(table.count)))
-        return table[index]
+        ViridisTable.colors[entry(at: fraction)]
+    }
+
+    /// "#rrggbb" of `color(at:)`, from a precomputed table (heatmaps ask once per cell).
+    func hexString(at fraction: Double) -> String {
+        ViridisTable.hexStrings[entry(at: fraction)]
+    }
+
+    private func entry(at fraction: Double) -> Int {
+        let count = ViridisTable.colors.count
+        guard fraction.isFinite, fraction > 0 else { return 0 }
+        return fraction >= 1 ? count - 1 : min(count - 1, Int(fraction * Double(count)))
     }
 }
 
@@ -21,6 +29,8 @@ enum ViridisTable {
     static let colors: [Color] = hexRows.flatMap { row in
         row.split(separator: " ").map { Color(hex: UInt32($0, radix: 16) ?? 0) }
     }
+
+    static let hexStrings: [String] = colors.map(\.hexString)
 
     private static let hexRows = [
         "440154 440256 450457 450559 46075a 46085c 460a5d 460b5e",

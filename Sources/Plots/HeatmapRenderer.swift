@@ -26,8 +26,8 @@ struct HeatmapRenderer {
                 guard let left = xs[column], let right = xs[column + 1], right - left > 0 else { continue }
                 let geometry = "<rect x=\"\(NumberText.c(left))\" y=\"\(NumberText.c(top))\" width=\"\(NumberText.c(right - left))\" height=\"\(NumberText.c(bottom - top))\""
                 if value.isFinite {
-                    let color = heatmap.colormap.color(at: (value - colorRange.lowerBound) / span)
-                    cells += geometry + " fill=\"\(color.hexString)\"/>\n"
+                    let fill = heatmap.colormap.hexString(at: (value - colorRange.lowerBound) / span)
+                    cells += geometry + " fill=\"" + fill + "\"/>\n"
                 } else {
                     missing += geometry + "/>\n"
                 }
