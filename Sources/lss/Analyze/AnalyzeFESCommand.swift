@@ -106,7 +106,7 @@ struct AnalyzeFESCommand: ParsableCommand {
         } else {
             printText(result)
         }
-        try ReportPrinting.writeFigure({ Figure(title: "Free energy", width: 720, height: 520, panels: [plot]) },
+        try ReportPrinting.writeFigure({ Figure(title: nil, width: 720, height: 520, panels: [plot]) },
                                        to: outputOptions.output, quiet: outputOptions.json)
     }
 
