@@ -85,11 +85,12 @@ let applicationTargets: [Target] = [
         .product(name: "TOMLKit", package: "TOMLKit"),
         .product(name: "Logging", package: "swift-log"),
     ]),
-    .target(name: "Benchmarks", dependencies: ["NeuralNet", "Trajectories", "CBLAS"], swiftSettings: kernels),
+    .target(name: "Benchmarks", dependencies: ["NeuralNet", "Trajectories", "Kinetics", "CBLAS"],
+            swiftSettings: kernels),
 
     // The command-line tool: a thin layer over the libraries.
     .executableTarget(name: "lss", dependencies: [
-        "Campaign", "Trajectories", "Benchmarks",
+        "Campaign", "Trajectories", "Kinetics", "Plots", "Benchmarks",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
     ]),

@@ -5,5 +5,5 @@ struct LSS: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lss",
         abstract: "Adaptive sampling campaigns around a Latent Space Simulator.",
-        subcommands: [TrajCommand.self, BenchCommand.self])
+        subcommands: [AnalyzeCommand.self, TrajCommand.self, BenchCommand.self])
 }
