@@ -188,6 +188,20 @@ private func cosineSine(_ angles: [[Double]]) -> [[Double]] {
         #expect(throws: KineticsError.self) { try FeatureSet(parsing: text, topology: system.topology) }
     }
 
+    /// Streaming a file with a stride gives the rows of the in-memory frames it keeps.
+    @Test func streamsAReaderWithAStride() throws {
+        let system = try GeometryFixtures.peptide()
+        let set = try FeatureSet(parsing: "ca-distances;chi1", topology: system.topology)
+        let all = try set.featurize(system.chunk)
+        let reader = try PDBReader(path: system.topologyPath)
+        defer { reader.close() }
+        let strided = try set.featurize(reader, chunkFrames: 5, stride: 3)
+        #expect(strided.rows == 4)
+        for (row, frame) in [0, 3, 6, 9].enumerated() {
+            for j in 0 ..< all.cols { #expect(strided[row, j] == all[frame, j]) }
+        }
+    }
+
     @Test func framesOfAnotherSystemAreRefused() throws {
         let system = try GeometryFixtures.alanineDipeptide()
         let set = try FeatureSet(parsing: "backbone-torsions", topology: system.topology)

@@ -10,9 +10,8 @@ enum GeometryFixtures {
     struct System {
         var topology: Topology
         var chunk: FrameChunk
-        /// A PDB file of the topology that MDTraj loads (kept alive by `workspace`).
+        /// A PDB file of the topology that MDTraj loads.
         var topologyPath: String
-        var workspace: Workspace?
     }
 
     /// Alanine dipeptide (../shared/data) with `frames` frames: the file's structure plus
@@ -34,17 +33,15 @@ enum GeometryFixtures {
         return System(topology: topology, chunk: chunk, topologyPath: Repository.alanineDipeptidePDB)
     }
 
-    /// The 20-residue peptide that Fixtures/make_peptide.py builds (12 frames: a helix, then
-    /// ever noisier torsions).
-    static func peptide(frames: Int = 12) throws -> System {
-        let workspace = try Workspace("peptide")
-        let path = workspace.path("peptide.pdb")
-        let script = Repository.fixtures(of: "KineticsTests").appendingPathComponent("make_peptide.py").path
-        try runProgram("python3", [script, path, String(frames)])
+    /// The 20-residue peptide of Fixtures/peptide.pdb, made by
+    /// `python3 make_peptide.py peptide.pdb 12 2013` (12 frames: a helix, then ever noisier
+    /// torsions).
+    static func peptide() throws -> System {
+        let path = Repository.fixtures(of: "KineticsTests").appendingPathComponent("peptide.pdb").path
         let reader = try PDBReader(path: path)
         defer { reader.close() }
         guard let topology = reader.topology else { throw KineticsError(.invalidArgument, "no topology in the fixture") }
-        return System(topology: topology, chunk: try reader.readAll(), topologyPath: path, workspace: workspace)
+        return System(topology: topology, chunk: try reader.readAll(), topologyPath: path)
     }
 
     /// The same frames in random triclinic boxes (edges 2–3 nm, angles 65–115°), every atom

@@ -20,7 +20,7 @@ public struct DihedralFeaturizer: Featurizer {
         guard quartets.allSatisfy({ $0.count == 4 }), names.count == quartets.count else {
             throw KineticsError(.invalidArgument, "dihedrals: give four atoms and one name per dihedral")
         }
-        try checkAtoms(quartets.flatMap { $0 }, atomCount: topology.atomCount, what: "a dihedral quartet")
+        try checkAtomIndices(quartets.flatMap { $0 }, atomCount: topology.atomCount, what: "a dihedral quartet")
         atomCount = topology.atomCount
         self.quartets = quartets
         self.periodic = periodic
@@ -81,7 +81,7 @@ public struct AngleFeaturizer: Featurizer {
         guard triples.allSatisfy({ $0.count == 3 }), names.count == triples.count else {
             throw KineticsError(.invalidArgument, "angles: give three atoms and one name per angle")
         }
-        try checkAtoms(triples.flatMap { $0 }, atomCount: topology.atomCount, what: "an angle triple")
+        try checkAtomIndices(triples.flatMap { $0 }, atomCount: topology.atomCount, what: "an angle triple")
         atomCount = topology.atomCount
         self.triples = triples
         self.periodic = periodic

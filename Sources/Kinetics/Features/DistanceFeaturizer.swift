@@ -41,7 +41,7 @@ public struct DistanceFeaturizer: Featurizer {
 
     /// Distances between the given pairs of atoms of `topology`.
     public init(topology: Topology, pairs: [(Int, Int)], periodic: Bool = true) throws {
-        try checkAtoms(pairs.flatMap { [$0.0, $0.1] }, atomCount: topology.atomCount, what: "a distance pair")
+        try checkAtomIndices(pairs.flatMap { [$0.0, $0.1] }, atomCount: topology.atomCount, what: "a distance pair")
         guard !pairs.isEmpty else { throw KineticsError(.emptySelection, "distances: no atom pair given") }
         atomCount = topology.atomCount
         self.pairs = pairs

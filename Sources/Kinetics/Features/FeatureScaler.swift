@@ -55,7 +55,7 @@ struct AffineColumns {
     }
 }
 
-func checkFinite(_ chunk: DoubleMatrix, name: String) throws {
+func checkFiniteFeatures(_ chunk: DoubleMatrix, name: String) throws {
     if let index = chunk.values.firstIndex(where: { !$0.isFinite }) {
         throw KineticsError(.numerical, "the \(name) scaler was given a non-finite feature value (row \(index / max(chunk.cols, 1)), column \(index % max(chunk.cols, 1)))")
     }
@@ -75,7 +75,7 @@ public struct MinMaxScaler: FeatureScaler, Equatable {
     public init() {}
 
     public mutating func partialFit(_ chunk: DoubleMatrix) throws {
-        try checkFinite(chunk, name: "min-max")
+        try checkFiniteFeatures(chunk, name: "min-max")
         guard chunk.rows > 0 else { return }
         if minimum.isEmpty {
             minimum = Array(repeating: .infinity, count: chunk.cols)
@@ -130,7 +130,7 @@ public struct StandardScaler: FeatureScaler, Equatable {
     }
 
     public mutating func partialFit(_ chunk: DoubleMatrix) throws {
-        try checkFinite(chunk, name: "standard")
+        try checkFiniteFeatures(chunk, name: "standard")
         guard chunk.rows > 0 else { return }
         if mean.isEmpty {
             mean = Array(repeating: 0, count: chunk.cols)

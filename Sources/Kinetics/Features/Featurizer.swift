@@ -70,3 +70,28 @@ extension Topology {
         residues[r1].chainIndex == residues[r2].chainIndex && abs(r1 - r2) <= separation
     }
 }
+
+extension Featurizer {
+    /// The features of a whole trajectory, read `chunkFrames` frames at a time (so memory holds
+    /// one chunk of positions plus the result), keeping every `stride`-th frame of the file
+    /// (frames 0, stride, 2·stride, ...).
+    public func featurize(_ reader: TrajectoryReader, chunkFrames: Int = 4096, stride: Int = 1) throws -> DoubleMatrix {
+        guard chunkFrames > 0, stride > 0 else {
+            throw KineticsError(.invalidArgument, "chunk size and stride must be positive, got \(chunkFrames) and \(stride)")
+        }
+        guard reader.atomCount == atomCount else {
+            throw KineticsError(.mismatch,
+                                "\(reader.path) has \(reader.atomCount) atoms but the features were defined on a topology of \(atomCount) atoms")
+        }
+        var values = [Double]()
+        var rows = 0
+        while let chunk = try reader.read(maxFrames: chunkFrames) {
+            let kept = (0 ..< chunk.frameCount).filter { (chunk.firstFrame + $0) % stride == 0 }
+            guard !kept.isEmpty else { continue }
+            let part = try featurize(kept.count == chunk.frameCount ? chunk : chunk.selecting(frames: kept))
+            values += part.values
+            rows += part.rows
+        }
+        return DoubleMatrix(rows: rows, cols: featureCount, values: values)
+    }
+}

@@ -43,7 +43,7 @@ public struct NativeContactsFeaturizer: Featurizer {
                 let (ri, rj) = (topology.atoms[i].residueIndex, topology.atoms[j].residueIndex)
                 if topology.areNeighbours(ri, rj, within: minimumSeparation) { continue }
                 let d = reference[j] - reference[i]
-                let distance = dot(d, d).squareRoot()
+                let distance = dot3(d, d).squareRoot()
                 if distance < cutoff {
                     contacts.append((i, j))
                     r0.append(distance)

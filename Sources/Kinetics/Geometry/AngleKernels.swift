@@ -22,10 +22,10 @@ struct AngleKernel: Sendable {
         triples.withUnsafeBufferPointer { t in
             for k in 0 ..< t.count / 3 {
                 let centre = frame.point(t[3 * k + 1])
-                let u = displacement(centre, frame.point(t[3 * k]), cell)
-                let v = displacement(centre, frame.point(t[3 * k + 2]), cell)
-                let c = cross(u, v)
-                out[k] = atan2(dot(c, c).squareRoot(), dot(u, v))
+                let u = periodicDisplacement(centre, frame.point(t[3 * k]), cell)
+                let v = periodicDisplacement(centre, frame.point(t[3 * k + 2]), cell)
+                let c = cross3(u, v)
+                out[k] = atan2(dot3(c, c).squareRoot(), dot3(u, v))
             }
         }
     }
@@ -63,10 +63,10 @@ struct DihedralKernel: Sendable {
             for k in 0 ..< q.count / 4 {
                 let x0 = frame.point(q[4 * k]), x1 = frame.point(q[4 * k + 1])
                 let x2 = frame.point(q[4 * k + 2]), x3 = frame.point(q[4 * k + 3])
-                let b1 = displacement(x0, x1, cell), b2 = displacement(x1, x2, cell), b3 = displacement(x2, x3, cell)
-                let c1 = cross(b2, b3), c2 = cross(b1, b2)
-                let y = dot(b1, c1) * dot(b2, b2).squareRoot()
-                let x = dot(c1, c2)
+                let b1 = periodicDisplacement(x0, x1, cell), b2 = periodicDisplacement(x1, x2, cell), b3 = periodicDisplacement(x2, x3, cell)
+                let c1 = cross3(b2, b3), c2 = cross3(b1, b2)
+                let y = dot3(b1, c1) * dot3(b2, b2).squareRoot()
+                let x = dot3(c1, c2)
                 switch output {
                 case .angle:
                     out[k] = atan2(y, x)

@@ -42,22 +42,22 @@ struct PeriodicCells {
 
 /// q − p, reduced to the minimum image when a cell is given.
 @inline(__always)
-func displacement(_ p: SIMD3<Double>, _ q: SIMD3<Double>, _ cell: PeriodicCell?) -> SIMD3<Double> {
+func periodicDisplacement(_ p: SIMD3<Double>, _ q: SIMD3<Double>, _ cell: PeriodicCell?) -> SIMD3<Double> {
     let d = q - p
     guard let cell else { return d }
     return cell.minimumImage(d)
 }
 
 @inline(__always)
-func dot(_ u: SIMD3<Double>, _ v: SIMD3<Double>) -> Double { (u * v).sum() }
+func dot3(_ u: SIMD3<Double>, _ v: SIMD3<Double>) -> Double { (u * v).sum() }
 
 @inline(__always)
-func cross(_ u: SIMD3<Double>, _ v: SIMD3<Double>) -> SIMD3<Double> {
+func cross3(_ u: SIMD3<Double>, _ v: SIMD3<Double>) -> SIMD3<Double> {
     SIMD3(u.y * v.z - u.z * v.y, u.z * v.x - u.x * v.z, u.x * v.y - u.y * v.x)
 }
 
 /// Checks that every index refers to an atom of the chunk.
-func checkAtoms(_ indices: [Int], atomCount: Int, what: String) throws {
+func checkAtomIndices(_ indices: [Int], atomCount: Int, what: String) throws {
     if let bad = indices.first(where: { !(0 ..< atomCount).contains($0) }) {
         throw KineticsError(.invalidArgument,
                             "\(what) refers to atom \(bad), outside 0..<\(atomCount) of the trajectory")

@@ -11,7 +11,7 @@ import Trajectories
 public enum Geometry {
     /// Distances in nm between the atoms of each pair (`mdtraj.compute_distances`).
     public static func distances(_ chunk: FrameChunk, pairs: [(Int, Int)], periodic: Bool = true) throws -> DoubleMatrix {
-        try checkAtoms(pairs.flatMap { [$0.0, $0.1] }, atomCount: chunk.atomCount, what: "a distance pair")
+        try checkAtomIndices(pairs.flatMap { [$0.0, $0.1] }, atomCount: chunk.atomCount, what: "a distance pair")
         let kernel = PairDistanceKernel(pairs: pairs)
         var result = DoubleMatrix(rows: chunk.frameCount, cols: pairs.count)
         try kernel.fill(chunk, periodic: periodic, into: &result, column: 0)
@@ -22,7 +22,7 @@ public enum Geometry {
     /// Computed as atan2(|u × v|, u · v), which keeps full precision near 0 and π where acos loses it.
     public static func angles(_ chunk: FrameChunk, triples: [(Int, Int, Int)], periodic: Bool = true) throws -> DoubleMatrix {
         let flat = triples.flatMap { [$0.0, $0.1, $0.2] }
-        try checkAtoms(flat, atomCount: chunk.atomCount, what: "an angle triple")
+        try checkAtomIndices(flat, atomCount: chunk.atomCount, what: "an angle triple")
         let kernel = AngleKernel(triples: flat)
         var result = DoubleMatrix(rows: chunk.frameCount, cols: triples.count)
         try kernel.fill(chunk, periodic: periodic, into: &result, column: 0)
@@ -35,7 +35,7 @@ public enum Geometry {
     /// 17, 1132 (1996)); the IUPAC convention, positive for a clockwise turn seen along b2.
     public static func dihedrals(_ chunk: FrameChunk, quartets: [(Int, Int, Int, Int)], periodic: Bool = true) throws -> DoubleMatrix {
         let flat = quartets.flatMap { [$0.0, $0.1, $0.2, $0.3] }
-        try checkAtoms(flat, atomCount: chunk.atomCount, what: "a dihedral quartet")
+        try checkAtomIndices(flat, atomCount: chunk.atomCount, what: "a dihedral quartet")
         let kernel = DihedralKernel(quartets: flat, output: .angle)
         var result = DoubleMatrix(rows: chunk.frameCount, cols: quartets.count)
         try kernel.fill(chunk, periodic: periodic, into: &result, column: 0)
@@ -54,7 +54,7 @@ public enum Geometry {
         guard !selected.isEmpty else {
             throw KineticsError(.emptySelection, "the radius of gyration needs at least one atom; the selection is empty")
         }
-        try checkAtoms(selected, atomCount: chunk.atomCount, what: "the radius of gyration")
+        try checkAtomIndices(selected, atomCount: chunk.atomCount, what: "the radius of gyration")
         let weights = try validatedWeights(masses, count: selected.count, what: "masses")
         let total = weights?.reduce(0, +) ?? Double(selected.count)
         var result = [Double](repeating: 0, count: chunk.frameCount)
@@ -65,7 +65,7 @@ public enum Geometry {
             var sum = 0.0
             for (k, atom) in selected.enumerated() {
                 let d = frame.point(atom) - centre
-                sum += dot(d, d) * (weights?[k] ?? 1)
+                sum += dot3(d, d) * (weights?[k] ?? 1)
             }
             result[index] = (sum / total).squareRoot()
         }

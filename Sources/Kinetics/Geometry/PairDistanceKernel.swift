@@ -78,7 +78,7 @@ struct PairDistanceKernel: Sendable {
                 for k in 0 ..< pairs.count / 2 {
                     let a = pairs[2 * k], b = pairs[2 * k + 1]
                     let d = cell.minimumImage(SIMD3(xs[b] - xs[a], ys[b] - ys[a], zs[b] - zs[a]))
-                    out[k] = dot(d, d).squareRoot()
+                    out[k] = dot3(d, d).squareRoot()
                 }
             }
             return

@@ -24,7 +24,7 @@ public struct RMSDReference: Sendable {
         guard !selected.isEmpty else {
             throw KineticsError(.emptySelection, "the RMSD fit selection is empty; select at least one atom (three for a meaningful fit)")
         }
-        try checkAtoms(selected, atomCount: positions.count, what: "the RMSD fit selection")
+        try checkAtomIndices(selected, atomCount: positions.count, what: "the RMSD fit selection")
         let w = try Geometry.validatedWeights(weights, count: selected.count, what: "RMSD weights")
         self.atoms = selected
         self.weights = w

@@ -61,7 +61,7 @@ public enum Superposition {
         var sum = 0.0
         for (i, (p, q)) in zip(mobile, reference.points).enumerated() {
             let d = transform.rotate(p - mobileCentre) - q
-            sum += dot(d, d) * (w?[i] ?? 1)
+            sum += dot3(d, d) * (w?[i] ?? 1)
         }
         return (transform, (sum / reference.totalWeight).squareRoot())
     }
@@ -83,7 +83,7 @@ struct CentredPoints: Sendable {
         self.centre = centre
         totalWeight = weights?.reduce(0, +) ?? Double(raw.count)
         var norm = 0.0
-        for (i, p) in points.enumerated() { norm += dot(p, p) * (weights?[i] ?? 1) }
+        for (i, p) in points.enumerated() { norm += dot3(p, p) * (weights?[i] ?? 1) }
         self.norm = norm
     }
 
@@ -112,7 +112,7 @@ struct CentredPoints: Sendable {
                 sx += y * x.x
                 sy += y * x.y
                 sz += y * x.z
-                mobileNorm += dot(x, mobile[i] - mobileCentre)
+                mobileNorm += dot3(x, mobile[i] - mobileCentre)
             }
         }
         s[0] = sx.x; s[1] = sx.y; s[2] = sx.z

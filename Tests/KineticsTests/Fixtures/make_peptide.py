@@ -2,6 +2,7 @@
 a multi-model PDB: the test fixture for lss's geometry and featurizer tests.
 
 Usage: python3 make_peptide.py OUT.pdb [FRAMES] [SEED]
+The committed fixture is `python3 make_peptide.py peptide.pdb 12 2013`.
 
 Frame 0 is an ideal alpha helix (phi -57, psi -47 degrees), so that the fraction of native
 contacts has contacts to count; later frames add growing random noise to every backbone and
