@@ -18,6 +18,8 @@ enum KMeansPlusPlus {
             let first = generator.integer(below: n)
             for t in 0..<d { centers[t] = x[first * d + t] }
             for i in 0..<n { nearest[i] = NearestCenter.squaredDistance(x + i * d, x + first * d, d) }
+            var norms = [Double](repeating: 0, count: n)
+            for i in 0..<n { var s = 0.0; for t in 0..<d { s += x[i * d + t] * x[i * d + t] }; norms[i] = s }
             for c in 1..<max(k, 1) {
                 var total = 0.0
                 for i in 0..<n { total += nearest[i]; cumulative[i] = total }
@@ -31,22 +33,53 @@ enum KMeansPlusPlus {
                         candidates.append(generator.integer(below: n))
                     }
                 }
+                // Squared distances of every frame to every candidate, ‖x‖² − 2 x·c + ‖c‖², with the
+                // inner products in one dgemm (clamped at 0 against rounding).
+                var candidateRows = [Double](repeating: 0, count: candidates.count * d)
+                for (slot, candidate) in candidates.enumerated() {
+                    for t in 0..<d { candidateRows[slot * d + t] = x[candidate * d + t] }
+                }
+                let m = candidates.count
                 var bestCandidate = 0, bestPotential = Double.infinity
                 candidateDistances.withUnsafeMutableBufferPointer { cd in
-                    for (slot, candidate) in candidates.enumerated() {
-                        let base = cd.baseAddress! + slot * n
-                        var potential = 0.0
-                        for i in 0..<n {
-                            let value = min(nearest[i], NearestCenter.squaredDistance(x + i * d, x + candidate * d, d))
-                            base[i] = value
-                            potential += value
+                    candidateRows.withUnsafeBufferPointer { cr in
+                        // In blocks of frames: small products stay on one BLAS thread.
+                        var start = 0
+                        while start < n {
+                            let rows = min(NearestCenter.blockSize, n - start)
+                            BLAS.dgemm(transA: false, transB: true, m: rows, n: m, k: d, a: x + start * d, lda: d,
+                                       b: cr.baseAddress!, ldb: d, c: cd.baseAddress! + start * m, ldc: m)
+                            start += rows
                         }
-                        if potential < bestPotential { bestPotential = potential; bestCandidate = slot }
+                    }
+                    let products = cd.baseAddress!
+                    var potentials = [Double](repeating: 0, count: m)
+                    let candidateNorms = candidates.map { norms[$0] }
+                    norms.withUnsafeBufferPointer { xn in
+                        nearest.withUnsafeBufferPointer { near in
+                            candidateNorms.withUnsafeBufferPointer { cn in
+                                potentials.withUnsafeMutableBufferPointer { potential in
+                                    for i in 0..<n {
+                                        let row = products + i * m
+                                        for slot in 0..<m {
+                                            let squared = max(0, xn[i] - 2 * row[slot] + cn[slot])
+                                            let value = min(near[i], squared)
+                                            row[slot] = value
+                                            potential[slot] += value
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    for slot in 0..<m where potentials[slot] < bestPotential {
+                        bestPotential = potentials[slot]
+                        bestCandidate = slot
                     }
                 }
                 let chosen = candidates[bestCandidate]
                 for t in 0..<d { centers[c * d + t] = x[chosen * d + t] }
-                for i in 0..<n { nearest[i] = candidateDistances[bestCandidate * n + i] }
+                for i in 0..<n { nearest[i] = candidateDistances[i * candidates.count + bestCandidate] }
             }
         }
         return centers
