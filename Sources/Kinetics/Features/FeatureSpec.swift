@@ -17,6 +17,10 @@ public enum FeatureSpec: Codable, Equatable, Sendable {
     case contacts(scheme: ContactScheme, cutoff: Double?, exclude: Int, periodic: Bool)
     /// Fraction of native contacts Q against a reference structure.
     case nativeContacts(NativeContactsSpec)
+    /// RMSD to a reference structure after optimal superposition (`RMSDFeaturizer`).
+    case rmsd(RMSDSpec)
+    /// Radius of gyration of a selection (all atoms: "all"), optionally mass-weighted.
+    case radiusOfGyration(selection: String, massWeighted: Bool)
 
     /// The selection "ca-distances" stands for.
     public static let alphaCarbonSelection = "name CA"
@@ -51,8 +55,8 @@ public struct NativeContactsSpec: Codable, Equatable, Sendable {
 }
 
 extension FeatureSpec {
-    /// Builds the featurizer these settings describe for `topology`. The Q reference is read from
-    /// its file unless the positions are already stored.
+    /// Builds the featurizer these settings describe for `topology`. A Q or RMSD reference is read
+    /// from its file unless the positions are already stored.
     public func makeFeaturizer(topology: Topology) throws -> any Featurizer {
         switch self {
         case let .distances(selection, exclude, periodic):
@@ -75,36 +79,54 @@ extension FeatureSpec {
             return try NativeContactsFeaturizer(topology: topology, reference: points, selection: spec.selection, cutoff: spec.cutoff,
                                                 minimumSeparation: spec.exclude, beta: spec.beta, lambda: spec.lambda,
                                                 periodic: spec.periodic)
+        case let .rmsd(spec):
+            return try spec.makeFeaturizer(topology: topology)
+        case let .radiusOfGyration(selection, massWeighted):
+            return try RadiusOfGyrationFeaturizer(topology: topology, selection: selection, massWeighted: massWeighted)
         }
     }
 
-    /// These settings with everything a later rebuild needs stored inline (the Q reference's positions).
+    /// These settings with everything a later rebuild needs stored inline (the positions of a Q or
+    /// RMSD reference).
     public func resolved(atomCount: Int) throws -> FeatureSpec {
-        guard case var .nativeContacts(spec) = self, spec.referencePositions == nil else { return self }
-        spec.referencePositions = try spec.readReference(atomCount: atomCount)
-        return .nativeContacts(spec)
+        switch self {
+        case var .nativeContacts(spec) where spec.referencePositions == nil:
+            spec.referencePositions = try spec.readReference(atomCount: atomCount)
+            return .nativeContacts(spec)
+        case var .rmsd(spec) where spec.referencePositions == nil:
+            spec.referencePositions = try readReferencePositions(spec.reference, atomCount: atomCount, feature: "rmsd")
+            return .rmsd(spec)
+        default:
+            return self
+        }
     }
 }
 
 extension NativeContactsSpec {
     /// Frame 0 of the reference file, flat, in nm.
     func readReference(atomCount: Int) throws -> [Double] {
-        let chunk: FrameChunk
-        do {
-            let reader = try TrajectoryFile.openReader(reference)
-            defer { reader.close() }
-            guard let first = try reader.read(maxFrames: 1), first.frameCount == 1 else {
-                throw KineticsError(.insufficientData, "q: the reference \"\(reference)\" holds no frame")
-            }
-            chunk = first
-        } catch let error as KineticsError {
-            throw error
-        } catch {
-            throw KineticsError(.invalidArgument, "q: cannot read the reference \"\(reference)\": \(error)")
-        }
-        guard chunk.atomCount == atomCount else {
-            throw KineticsError(.mismatch, "q: the reference \"\(reference)\" has \(chunk.atomCount) atoms but the topology has \(atomCount); use a structure of the same system")
-        }
-        return chunk.positions.map(Double.init)
+        try readReferencePositions(reference, atomCount: atomCount, feature: "q")
     }
+}
+
+/// Frame 0 of a reference structure file (any trajectory format), flat x, y, z per atom in nm;
+/// throws unless it has `atomCount` atoms. `feature` names the feature in the messages.
+func readReferencePositions(_ path: String, atomCount: Int, feature: String) throws -> [Double] {
+    let chunk: FrameChunk
+    do {
+        let reader = try TrajectoryFile.openReader(path)
+        defer { reader.close() }
+        guard let first = try reader.read(maxFrames: 1), first.frameCount == 1 else {
+            throw KineticsError(.insufficientData, "\(feature): the reference \"\(path)\" holds no frame")
+        }
+        chunk = first
+    } catch let error as KineticsError {
+        throw error
+    } catch {
+        throw KineticsError(.invalidArgument, "\(feature): cannot read the reference \"\(path)\": \(error)")
+    }
+    guard chunk.atomCount == atomCount else {
+        throw KineticsError(.mismatch, "\(feature): the reference \"\(path)\" has \(chunk.atomCount) atoms but the topology has \(atomCount); use a structure of the same system")
+    }
+    return chunk.positions.map(Double.init)
 }

@@ -19,9 +19,13 @@
 ///                         exclude=K [2], periodic [true]
 ///     q                   reference=PATH (required), select=SEL [heavy atoms], cutoff=NM [0.45],
 ///                         exclude=K [3], beta [50], lambda [1.8], periodic [true]
+///     rmsd                reference=PATH (required), select=SEL [backbone], fit=SEL [same as select],
+///                         mass=BOOL [false]   (nm, after superposing the fit atoms on the reference)
+///     rg                  select=SEL [all], mass=BOOL [false]   (radius of gyration, nm)
 ///
 /// Examples: `ca-distances:exclude=2`, `backbone-torsions;chi1`, `distances:select=name CA or name CB`,
-/// `contacts:cutoff=0.5`, `q:reference=native.pdb`. `periodic=true` uses the minimum image when the
+/// `contacts:cutoff=0.5`, `q:reference=native.pdb`, `rmsd:reference=native.pdb,select=name CA`,
+/// `rg:select=protein,mass=true`. RMSD and Rg are not periodic (make molecules whole first). `periodic=true` uses the minimum image when the
 /// frames have a box and plain distances when they do not.
 extension FeatureSpec {
     /// Parses a `;`-separated list of feature items (grammar above).
@@ -82,9 +86,17 @@ extension FeatureSpec {
                 reference: reference, selection: options.take("select"), cutoff: try options.number("cutoff") ?? 0.45,
                 exclude: try options.integer("exclude", default: 3), beta: try options.number("beta") ?? 50,
                 lambda: try options.number("lambda") ?? 1.8, periodic: try options.bool("periodic", default: true)))
+        case "rmsd":
+            guard let reference = options.take("reference") else {
+                throw KineticsError(.invalidArgument, "feature \"\(text)\": rmsd needs reference=<structure file>, e.g. rmsd:reference=native.pdb")
+            }
+            spec = .rmsd(RMSDSpec(reference: reference, selection: options.take("select") ?? RMSDSpec.defaultSelection,
+                                  fitSelection: options.take("fit"), massWeighted: try options.bool("mass", default: false)))
+        case "rg":
+            spec = .radiusOfGyration(selection: options.take("select") ?? "all", massWeighted: try options.bool("mass", default: false))
         default:
             throw KineticsError(.invalidArgument,
-                                "feature \"\(text)\": unknown feature \"\(name)\"; use one of distances, ca-distances, ca-angles, ca-dihedrals, backbone-torsions, phi, psi, omega, chi1, contacts, q")
+                                "feature \"\(text)\": unknown feature \"\(name)\"; use one of distances, ca-distances, ca-angles, ca-dihedrals, backbone-torsions, phi, psi, omega, chi1, contacts, q, rmsd, rg")
         }
         if let unused = options.remainingKeys.first {
             throw KineticsError(.invalidArgument, "feature \"\(text)\": \(name) has no option \"\(unused)\"")
@@ -92,8 +104,8 @@ extension FeatureSpec {
         return spec
     }
 
-    /// The canonical text form; `parse(spec.text)` gives `spec` back (a Q reference's stored
-    /// positions aside).
+    /// The canonical text form; `parse(spec.text)` gives `spec` back (a Q or RMSD reference's
+    /// stored positions aside).
     public var text: String {
         func flag(_ periodic: Bool) -> String { periodic ? "" : ",periodic=false" }
         func options(_ name: String, _ list: String) -> String { list.isEmpty ? name : "\(name):\(list.hasPrefix(",") ? String(list.dropFirst()) : list)" }
@@ -117,6 +129,11 @@ extension FeatureSpec {
         case let .nativeContacts(q):
             return options("q", "reference=\(q.reference)" + (q.selection.map { ",select=\($0)" } ?? "")
                 + ",cutoff=\(q.cutoff),exclude=\(q.exclude),beta=\(q.beta),lambda=\(q.lambda)" + flag(q.periodic))
+        case let .rmsd(r):
+            return options("rmsd", "reference=\(r.reference),select=\(r.selection)" + (r.fitSelection.map { ",fit=\($0)" } ?? "")
+                + (r.massWeighted ? ",mass=true" : ""))
+        case let .radiusOfGyration(selection, massWeighted):
+            return options("rg", (selection == "all" ? "" : "select=\(selection)") + (massWeighted ? ",mass=true" : ""))
         }
     }
 }
