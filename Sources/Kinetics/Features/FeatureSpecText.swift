@@ -25,8 +25,8 @@
 ///
 /// Examples: `ca-distances:exclude=2`, `backbone-torsions;chi1`, `distances:select=name CA or name CB`,
 /// `contacts:cutoff=0.5`, `q:reference=native.pdb`, `rmsd:reference=native.pdb,select=name CA`,
-/// `rg:select=protein,mass=true`. RMSD and Rg are not periodic (make molecules whole first). `periodic=true` uses the minimum image when the
-/// frames have a box and plain distances when they do not.
+/// `rg:select=protein,mass=true`. `periodic=true` uses the minimum image when the frames have a box
+/// and plain distances when they do not; RMSD and Rg are never periodic (make molecules whole first).
 extension FeatureSpec {
     /// Parses a `;`-separated list of feature items (grammar above).
     public static func parseList(_ text: String) throws -> [FeatureSpec] {
