@@ -9,11 +9,11 @@ import Trajectories
 /// `compute_distances` + `compute_dihedrals` on the same frames in memory.
 ///
 /// A benchmark, not a unit test: it runs only when LSS_BENCH_FEATURES=1 (in a release build:
-/// `LSS_BENCH_FEATURES=1 swift test -c release --filter FeatureSpeed`), prints both rates, and
-/// fails when lss is slower.
+/// `LSS_BENCH_FEATURES=1 swift test -c release --filter FeatureSpeed`) and prints both rates; it
+/// asserts only that both computed the same number of features (bench/kinetics has the comparison).
 @Suite struct FeatureSpeedTests {
     @Test(.enabled(if: ProcessInfo.processInfo.environment["LSS_BENCH_FEATURES"] == "1"))
-    func alphaCarbonDistancesAndBackboneTorsionsBeatMDTraj() throws {
+    func alphaCarbonDistancesAndBackboneTorsionsAgainstMDTraj() throws {
         let system = try GeometryFixtures.peptide()
         let frames = 100_000, chunkFrames = 10_000
         let width = system.chunk.atomCount * 3
@@ -63,6 +63,5 @@ import Trajectories
         print("features: lss \(Int(lssRate)) frames/s (\(String(format: "%.3f", seconds)) s, \(set.featureCount) features), "
             + "MDTraj \(Int(mdtrajRate)) frames/s (\(String(format: "%.3f", timing.seconds)) s, \(timing.features) features as angles); checksum \(checksum)")
         #expect(set.featureCount == timing.features)
-        #expect(lssRate > mdtrajRate)
     }
 }

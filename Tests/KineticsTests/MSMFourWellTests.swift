@@ -14,13 +14,13 @@ struct MSMFourWellTests {
     static let timeStep = 1e-3
     /// 100 bins on [-1.1, 1.1] (DESIGN.md §9's 1-D histogram); exp(-V) at ±1.1 is below 10⁻³ of its
     /// peak, so the range holds all but a negligible part of the density.
-    static let grid = try! RegularGrid(lower: -1.1, upper: 1.1, bins: 100)
+    static func grid() throws -> RegularGrid { try RegularGrid(lower: -1.1, upper: 1.1, bins: 100) }
     static var edges: [Double] { (0...100).map { -1.1 + 2.2 * Double($0) / 100 } }
     /// The minima of the four wells.
     static let wellMinima = [-0.739, -0.224, 0.269, 0.673]
 
     static func discretize(_ positions: [Double]) throws -> [Int] {
-        try grid.assign([DoubleMatrix(rows: positions.count, cols: 1, values: positions)])[0]
+        try grid().assign([DoubleMatrix(rows: positions.count, cols: 1, values: positions)])[0]
     }
 
     static func totalVariation(_ p: [Double], _ q: [Double]) -> Double {
@@ -70,7 +70,7 @@ struct MSMFourWellTests {
         // Chapman-Kolmogorov test (predictions within 0.02 of the re-estimates up to 4τ; measured 0.004).
         let pcca = try model.pcca(sets: 4)
         let setOfMinimum = try Self.wellMinima.map { x in
-            try #require(model.position(ofState: Self.grid.state(of: [x])).map { pcca.assignments[$0] })
+            try #require(model.position(ofState: try Self.grid().state(of: [x])).map { pcca.assignments[$0] })
         }
         #expect(Set(setOfMinimum).count == 4, "sets of the well minima: \(setOfMinimum)")
         let ck = try model.chapmanKolmogorovTest([dtraj], steps: 4, sets: .pcca(4))

@@ -5,9 +5,9 @@ import TestSupport
 
 /// Release-build timings against NumPy in the same run (debug builds are ~30x slower and skip it):
 /// the ACF of 10⁶ frames to lag 1000 and a 2-D histogram of 10⁶ points. The results must agree with
-/// NumPy's (ACF to 1e-9, histogram counts exactly), and the Swift times must stay under generous
-/// ceilings (2 s for the ACF, 0.5 s for the histogram) so a gross slowdown fails. Timings are
-/// printed as one "STATS-SPEED" JSON line.
+/// NumPy's (ACF to 1e-9, histogram counts exactly). The timings are reported, not asserted (timed
+/// assertions do not belong in tests; bench/kinetics/README.md records them), as one "STATS-SPEED"
+/// JSON line.
 @Suite struct StatisticsSpeedTests {
     struct NumPyTimings: Decodable {
         var acfSeconds: Double
@@ -70,7 +70,6 @@ import TestSupport
         #expect(zip(fftValues, numpy.acf).map { abs($0 - $1) }.max() ?? 1 < 1e-9)
         #expect(zip(directValues, numpy.acf).map { abs($0 - $1) }.max() ?? 1 < 1e-9)
         #expect(try #require(histogram).counts == numpy.histogram)
-        #expect(fftSeconds < 2 && histogramSeconds < 0.5)
         let report: [String: Double] = [
             "acf_fft_lag1000_s": fftSeconds, "acf_direct_lag1000_s": directSeconds,
             "acf_fft_lag32_s": fftShort, "acf_direct_lag32_s": directShort, "acf_automatic_lag32_s": automaticShort,

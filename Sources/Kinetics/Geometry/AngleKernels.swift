@@ -2,12 +2,16 @@ import Foundation
 import NeuralNet
 import Trajectories
 
-/// Bond angles over a fixed list of atom triples (flat: a0, b0, c0, a1, ...), the angle at the
-/// middle atom in radians.
-struct AngleKernel: Sendable {
-    let triples: [Int]
-    var count: Int { triples.count / 3 }
+/// A computation on every frame of a chunk that writes one row of outputs per frame and needs no
+/// scratch memory (angles, dihedrals).
+protocol PerFrameKernel: Sendable {
+    /// Writes one frame's values to `out`.
+    func compute(_ frame: FramePoints, cell: PeriodicCell?, into out: UnsafeMutablePointer<Double>)
+}
 
+extension PerFrameKernel {
+    /// Writes the values of every frame of `chunk` into the row of `matrix` for that frame,
+    /// starting at `column`.
     func fill(_ chunk: FrameChunk, periodic: Bool, into matrix: inout DoubleMatrix, column: Int) throws {
         let stride = matrix.cols
         try matrix.values.withUnsafeMutableBufferPointer { output in
@@ -16,6 +20,13 @@ struct AngleKernel: Sendable {
             }
         }
     }
+}
+
+/// Bond angles over a fixed list of atom triples (flat: a0, b0, c0, a1, ...), the angle at the
+/// middle atom in radians.
+struct AngleKernel: PerFrameKernel {
+    let triples: [Int]
+    var count: Int { triples.count / 3 }
 
     @inline(__always)
     func compute(_ frame: FramePoints, cell: PeriodicCell?, into out: UnsafeMutablePointer<Double>) {
@@ -32,7 +43,7 @@ struct AngleKernel: Sendable {
 }
 
 /// Dihedral angles over a fixed list of quartets (flat), as angles or as (cos, sin) pairs.
-struct DihedralKernel: Sendable {
+struct DihedralKernel: PerFrameKernel {
     enum Output: Sendable {
         /// One column per quartet: the angle in radians, (−π, π].
         case angle
@@ -44,15 +55,6 @@ struct DihedralKernel: Sendable {
     let output: Output
     var count: Int { quartets.count / 4 }
     var columns: Int { output == .angle ? count : 2 * count }
-
-    func fill(_ chunk: FrameChunk, periodic: Bool, into matrix: inout DoubleMatrix, column: Int) throws {
-        let stride = matrix.cols
-        try matrix.values.withUnsafeMutableBufferPointer { output in
-            try chunk.forEachFrame(periodic: periodic) { frame, index, cell in
-                compute(frame, cell: cell, into: output.baseAddress! + index * stride + column)
-            }
-        }
-    }
 
     /// With y = |b2| b1·(b2×b3) and x = (b1×b2)·(b2×b3), φ = atan2(y, x), so cos φ = x/r and
     /// sin φ = y/r with r = √(x² + y²). A degenerate quartet (collinear atoms, r = 0) gives φ = 0

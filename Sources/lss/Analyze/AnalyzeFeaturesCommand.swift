@@ -96,14 +96,7 @@ struct AnalyzeFeaturesCommand: ParsableCommand {
             }
             summaries.append(summary)
         }
-        var saved: [String] = []
-        if let save {
-            for (k, trajectory) in data.enumerated() {
-                let path = data.count == 1 ? save : String(save.dropLast(4)) + "-\(k).npy"
-                try NumpyArrayFile.write(trajectory, to: path)
-                saved.append(path)
-            }
-        }
+        let saved = try save.map { try ReportPrinting.saveNumpy(data, to: $0) } ?? []
         return Result(inputs: inputs, frames: data.map(\.rows), frameInterval: interval, features: summaries, saved: saved)
     }
 

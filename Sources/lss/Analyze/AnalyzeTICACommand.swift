@@ -85,14 +85,7 @@ struct AnalyzeTICACommand: ParsableCommand {
             try source.forEachChunk { index, chunk in projected[index].append(contentsOf: try model.transform(chunk).values) }
         }
         let coordinates = projected.map { DoubleMatrix(rows: $0.count / model.dimension, cols: model.dimension, values: $0) }
-        var saved: [String] = []
-        if let save {
-            for (k, trajectory) in coordinates.enumerated() {
-                let path = coordinates.count == 1 ? save : String(save.dropLast(4)) + "-\(k).npy"
-                try NumpyArrayFile.write(trajectory, to: path)
-                saved.append(path)
-            }
-        }
+        let saved = try save.map { try ReportPrinting.saveNumpy(coordinates, to: $0) } ?? []
         let shown = min(model.eigenvalues.count, 20)
         let result = Result(
             lagFrames: lagFrames, lagTime: Double(lagFrames) * interval, frameInterval: interval,

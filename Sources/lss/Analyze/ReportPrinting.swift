@@ -1,4 +1,6 @@
 import Foundation
+import Kinetics
+import NeuralNet
 import Plots
 
 /// Printing of `lss analyze` results: aligned text tables for people, one JSON document for scripts.
@@ -35,6 +37,16 @@ enum ReportPrinting {
 
     /// A value JSON can carry: non-finite numbers become null.
     static func finite(_ value: Double) -> Double? { value.isFinite ? value : nil }
+
+    /// Saves one matrix per input as .npy: `path` itself for one input, NAME-K.npy for several.
+    /// Returns the paths written.
+    static func saveNumpy(_ matrices: [DoubleMatrix], to path: String) throws -> [String] {
+        try matrices.enumerated().map { k, matrix in
+            let target = matrices.count == 1 ? path : String(path.dropLast(4)) + "-\(k).npy"
+            try NumpyArrayFile.write(matrix, to: target)
+            return target
+        }
+    }
 
     /// Writes the figure when an output path was asked for, and says where it went.
     static func writeFigure(_ figure: () throws -> Figure, to path: String?, quiet: Bool) throws {
