@@ -13,7 +13,10 @@ struct AnalyzeFESCommand: ParsableCommand {
             ((cos, sin) pairs such as those of backbone-torsions) are folded back into angles in \
             degrees on a periodic axis of 36 bins over [-180, 180), the convention of lss's \
             comparisons. F is in kT, or in kJ/mol with --temperature. Unvisited bins are reported, \
-            never hidden.
+            never hidden. Data from many short runs that did not start in equilibrium (adaptive \
+            sampling) give a biased histogram: --reweight-lag estimates a reversible MSM on the \
+            coordinates' bins at that lag and weights each frame by its state's stationary \
+            probability shared among the state's frames.
             """)
 
     @OptionGroup var input: AnalysisInputOptions
@@ -33,6 +36,9 @@ struct AnalyzeFESCommand: ParsableCommand {
 
     @Option(help: "Blocks for the standard errors.")
     var blocks = 5
+
+    @Option(help: "Reweight by a reversible MSM on the bins at this lag (a time such as 10ps, or frames).")
+    var reweightLag: String?
 
     func validate() throws {
         if let bins, bins < 2 { throw ValidationError("--bins must be at least 2") }
@@ -56,6 +62,8 @@ struct AnalyzeFESCommand: ParsableCommand {
         var binsMissingFromSomeBlock: Int
         var samplesOutOfRange: Int
         var minimum: [Double]
+        /// The MSM lag in frames when reweighted.
+        var reweightLagFrames: Int?
     }
 
     func run() throws {
@@ -70,12 +78,29 @@ struct AnalyzeFESCommand: ParsableCommand {
             return try HistogramAxis.spanning(series, bins: bins ?? (twoD ? 60 : 100))
         }
         let xs = try TrajectorySeries.column(xColumn, of: folded.trajectories)
+        let ys = try yColumn.map { try TrajectorySeries.column($0, of: folded.trajectories) }
+        let xAxis = try axis(xColumn, xs, twoD: ys != nil)
+        let yAxis = try yColumn.map { try axis($0, ys ?? [], twoD: true) }
+        var reweightFrames: Int?
+        var weights: [[Double]]?
+        if let reweightLag {
+            let lag = try parseLag(reweightLag, frameInterval: try source.frameInterval(), option: "--reweight-lag")
+            let states = xs.indices.map { t in
+                xs[t].indices.map { i in
+                    let ix = min(max(xAxis.binIndex(of: xs[t][i]), 0), xAxis.bins - 1)
+                    guard let ys, let yAxis else { return ix }
+                    return ix * yAxis.bins + min(max(yAxis.binIndex(of: ys[t][i]), 0), yAxis.bins - 1)
+                }
+            }
+            let model = try MarkovStateModel.estimate(states, lag: lag, stateCount: xAxis.bins * (yAxis?.bins ?? 1))
+            weights = try MSMReweighting.frameWeights(states, model: model)
+            reweightFrames = lag
+        }
         let result: Result
         let plot: Panel
-        if let yColumn {
-            let ys = try TrajectorySeries.column(yColumn, of: folded.trajectories)
-            let surface = try FreeEnergySurface(x: xs, y: ys, xAxis: try axis(xColumn, xs, twoD: true),
-                                                yAxis: try axis(yColumn, ys, twoD: true), kT: kT, blocks: blocks)
+        if let yColumn, let ys, let yAxis {
+            let surface = try FreeEnergySurface(x: xs, y: ys, xAxis: xAxis, yAxis: yAxis, kT: kT, weights: weights,
+                                                blocks: blocks)
             let best = surface.values.indices.min { surface.values[$0] < surface.values[$1] } ?? 0
             result = Result(
                 coordinates: [folded.labels[xColumn], folded.labels[yColumn]], energyUnit: unit, kT: kT,
@@ -85,19 +110,21 @@ struct AnalyzeFESCommand: ParsableCommand {
                 unvisitedBins: surface.values.count { $0 == .infinity },
                 binsMissingFromSomeBlock: surface.values.indices.count { surface.values[$0].isFinite && surface.standardErrors[$0] == .infinity },
                 samplesOutOfRange: surface.histogram.outOfRange.count,
-                minimum: [surface.xAxis.centers[best / surface.yAxis.bins], surface.yAxis.centers[best % surface.yAxis.bins]])
+                minimum: [surface.xAxis.centers[best / surface.yAxis.bins], surface.yAxis.centers[best % surface.yAxis.bins]],
+                reweightLagFrames: reweightFrames)
             plot = Panel(title: "Free energy", x: Axis(result.coordinates[0], unit: folded.isAngle[xColumn] ? "°" : nil),
                          y: Axis(result.coordinates[1], unit: folded.isAngle[yColumn] ? "°" : nil),
                          layers: [.heatmap(FreeEnergyFigures.heatmap(surface, energyUnit: unit))])
         } else {
-            let profile = try FreeEnergyProfile(xs, axis: try axis(xColumn, xs, twoD: false), kT: kT, blocks: blocks)
+            let profile = try FreeEnergyProfile(xs, axis: xAxis, kT: kT, weights: weights, blocks: blocks)
             let best = profile.values.indices.min { profile.values[$0] < profile.values[$1] } ?? 0
             result = Result(
                 coordinates: [folded.labels[xColumn]], energyUnit: unit, kT: kT, bins: [profile.axis.bins],
                 lower: [profile.axis.lower], upper: [profile.axis.upper], centers: [profile.axis.centers],
                 freeEnergy: profile.values.map(ReportPrinting.finite), standardError: profile.standardErrors.map(ReportPrinting.finite),
                 unvisitedBins: profile.unvisitedBins, binsMissingFromSomeBlock: profile.binsMissingFromSomeBlock,
-                samplesOutOfRange: profile.histogram.outOfRange.count, minimum: [profile.axis.centers[best]])
+                samplesOutOfRange: profile.histogram.outOfRange.count, minimum: [profile.axis.centers[best]],
+                reweightLagFrames: reweightFrames)
             plot = FreeEnergyFigures.profilePanel(profile, label: result.coordinates[0],
                                                   unit: folded.isAngle[xColumn] ? "°" : nil, energyUnit: unit)
         }
@@ -112,6 +139,7 @@ struct AnalyzeFESCommand: ParsableCommand {
 
     private func printText(_ r: Result) {
         print("free energy of \(r.coordinates.joined(separator: ", ")) in \(r.energyUnit) "
+              + (r.reweightLagFrames.map { "reweighted by an MSM at lag \($0) frames " } ?? "")
               + "(\(r.bins.map(String.init).joined(separator: " × ")) bins, \(blocks)-block standard errors); minimum at "
               + r.minimum.map { ReportPrinting.number($0) }.joined(separator: ", "))
         print("\(r.unvisitedBins) unvisited bins, \(r.binsMissingFromSomeBlock) visited bins missed by some block, "
