@@ -50,10 +50,10 @@ struct AnalysisInputOptions: ParsableArguments {
             return try FeatureSource(tables: inputs, columns: picked, range: range, frameInterval: dt)
         }
         guard tables.isEmpty else {
-            throw ValidationError("inputs mix tables (\(tables[0])) and trajectories; analyse one kind at a time")
+            throw InputError("inputs mix tables (\(tables[0])) and trajectories; analyse one kind at a time")
         }
         guard let topology else {
-            throw ValidationError("trajectories need --topology (PDB, GRO, prmtop, PSF or MDTraj HDF5) to compute features")
+            throw InputError("trajectories need --topology (PDB, GRO, prmtop, PSF or MDTraj HDF5) to compute features")
         }
         let featureSet = try FeatureSet(parsing: features, topology: TopologyFile.read(topology))
         return try FeatureSource(trajectories: inputs, featurizer: featureSet, range: range, frameInterval: dt)
@@ -78,6 +78,13 @@ func parseLag(_ text: String, frameInterval: Double, option: String) throws -> I
     case .time(let picoseconds)?:
         return try LagTime.frames(picoseconds, frameInterval: frameInterval, name: option)
     case nil:
-        throw ValidationError("\(option) '\(text)' is neither a time such as 10ps nor a number of frames")
+        throw InputError("\(option) '\(text)' is neither a time such as 10ps nor a number of frames")
     }
+}
+
+/// A problem with the inputs found while running (after the options parsed): printed as
+/// "Error: ..." without the usage text, which would not help.
+struct InputError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -158,7 +158,7 @@ struct AnalyzeFESCommand: ParsableCommand {
     private func column(_ key: String, labels: [String], option: String) throws -> Int {
         if let index = labels.firstIndex(of: key) { return index }
         if let number = Int(key), number >= 1, number <= labels.count { return number - 1 }
-        throw ValidationError("\(option) '\(key)' is neither a coordinate label nor a number from 1 to \(labels.count); "
+        throw InputError("\(option) '\(key)' is neither a coordinate label nor a number from 1 to \(labels.count); "
                               + "the coordinates are: \(labels.prefix(12).joined(separator: ", "))" + (labels.count > 12 ? ", ..." : ""))
     }
 }

@@ -112,7 +112,7 @@ struct AnalyzeMSMCommand: ParsableCommand {
         let trajectories: [[Int]], stateCount: Int
         if let grid {
             guard (1...2).contains(data.first?.cols ?? 0) else {
-                throw ValidationError("--grid needs one or two coordinates, these data have \(data.first?.cols ?? 0); choose --columns, --tica-dim 2 or k-means")
+                throw InputError("--grid needs one or two coordinates, these data have \(data.first?.cols ?? 0); choose --columns, --tica-dim 2 or k-means")
             }
             let (lower, upper) = try ranges(of: data)
             let regular = try RegularGrid(lower: lower, upper: upper, bins: Array(repeating: grid, count: lower.count))
