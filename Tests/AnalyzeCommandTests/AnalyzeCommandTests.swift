@@ -167,6 +167,47 @@ import TestSupport
         try expectWellFormedSVG(w.path("f.svg"))
     }
 
+    /// F(φ, ψ) from the command line against NumPy's histogram2d of MDTraj's φ/ψ on the DESIGN §9
+    /// grid (36 × 36 bins over [-180°, 180°)): same unvisited bins, same F in every visited bin.
+    @Test func phiPsiSurfaceMatchesMDTrajAndNumPy() throws {
+        let w = try Workspace()
+        try runPython("""
+        import numpy as np, mdtraj, sys
+        t = mdtraj.load(sys.argv[1])
+        rng = np.random.default_rng(8)
+        xyz = t.xyz + rng.normal(0, 0.03, (300,) + t.xyz.shape[1:]).astype(np.float32)
+        mdtraj.Trajectory(xyz, t.topology, time=np.arange(300) * 0.5).save_dcd(sys.argv[2])
+        """, [Repository.alanineDipeptidePDB, w.path("ala.dcd")])
+        let out = try LSSBinary.run(["analyze", "fes", w.path("ala.dcd"), "--topology", Repository.alanineDipeptidePDB,
+                                     "--features", "phi;psi", "--x", "1", "--y", "2", "--dt", "0.5", "--json",
+                                     "-o", w.path("fes2d.svg")])
+        let result = try JSONDecoder().decode(FESOutput.self, from: Data(out.utf8))
+        let reference = try runPython("""
+        import numpy as np, mdtraj, sys, json
+        t = mdtraj.load(sys.argv[1], top=sys.argv[2])
+        phi = np.degrees(mdtraj.compute_phi(t)[1][:, 0]); psi = np.degrees(mdtraj.compute_psi(t)[1][:, 0])
+        h = np.histogram2d(phi, psi, bins=36, range=[[-180, 180], [-180, 180]])[0]
+        with np.errstate(divide='ignore'):
+            f = -np.log(h / h.sum())
+        f -= f[np.isfinite(f)].min()
+        print(json.dumps([None if not np.isfinite(v) else float(v) for v in f.ravel()]))
+        """, [w.path("ala.dcd"), Repository.alanineDipeptidePDB])
+        let expected = try decodeJSON([Double?].self, from: reference)
+        #expect(result.freeEnergy.count == 36 * 36 && expected.count == 36 * 36)
+        #expect(result.unvisitedBins == expected.count { $0 == nil })
+        var worst = 0.0
+        for (a, b) in zip(result.freeEnergy, expected) {
+            switch (a, b) {
+            case let (a?, b?): worst = max(worst, abs(a - b))
+            case (nil, nil): break
+            default: worst = .infinity
+            }
+        }
+        // Angles within ~1e-4 rad of MDTraj's, so a sample on a bin edge could move: allow none here.
+        #expect(worst < 1e-9, "largest |ΔF| \(worst) kT")
+        try expectWellFormedSVG(w.path("fes2d.svg"))
+    }
+
     /// Inputs that must be refused, each with a message that says what is wrong.
     @Test func badInputIsRefusedWithAClearMessage() throws {
         let w = try Workspace()

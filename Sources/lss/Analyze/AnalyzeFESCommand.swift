@@ -107,8 +107,7 @@ struct AnalyzeFESCommand: ParsableCommand {
                 bins: [surface.xAxis.bins, surface.yAxis.bins], lower: [surface.xAxis.lower, surface.yAxis.lower],
                 upper: [surface.xAxis.upper, surface.yAxis.upper], centers: [surface.xAxis.centers, surface.yAxis.centers],
                 freeEnergy: surface.values.map(ReportPrinting.finite), standardError: surface.standardErrors.map(ReportPrinting.finite),
-                unvisitedBins: surface.values.count { $0 == .infinity },
-                binsMissingFromSomeBlock: surface.values.indices.count { surface.values[$0].isFinite && surface.standardErrors[$0] == .infinity },
+                unvisitedBins: surface.unvisitedBins, binsMissingFromSomeBlock: surface.binsMissingFromSomeBlock,
                 samplesOutOfRange: surface.histogram.outOfRange.count,
                 minimum: [surface.xAxis.centers[best / surface.yAxis.bins], surface.yAxis.centers[best % surface.yAxis.bins]],
                 reweightLagFrames: reweightFrames)
