@@ -75,6 +75,9 @@ let coreTargets: [Target] = [
     .testTarget(name: "KineticsTests", dependencies: ["Kinetics", "Trajectories", "NeuralNet", "TestSupport"],
                 exclude: ["Fixtures"], swiftSettings: kernels),
     .testTarget(name: "PlotsTests", dependencies: ["Plots", "TestSupport"]),
+    .testTarget(name: "LatentSimulatorTests",
+                dependencies: ["LatentSimulator", "Kinetics", "NeuralNet", "Trajectories", "TestSupport"],
+                exclude: ["Fixtures"], swiftSettings: kernels),
 ]
 
 let applicationTargets: [Target] = [
