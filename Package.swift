@@ -93,10 +93,12 @@ let applicationTargets: [Target] = [
 
     // `lss analyze` run as a user runs it: the built binary, checked against exact answers and deeptime.
     .testTarget(name: "AnalyzeCommandTests", dependencies: ["lss", "Kinetics", "TestSupport"]),
+    // `lss train`, `simulate` and `validate` end to end: the four-well potential and OpenMM alanine dipeptide.
+    .testTarget(name: "ModelCommandTests", dependencies: ["lss", "Kinetics", "Trajectories", "TestSupport"]),
 
     // The command-line tool: a thin layer over the libraries.
     .executableTarget(name: "lss", dependencies: [
-        "Campaign", "Trajectories", "Kinetics", "Plots", "Benchmarks",
+        "Campaign", "LatentSimulator", "Trajectories", "Kinetics", "Plots", "Benchmarks",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
     ]),

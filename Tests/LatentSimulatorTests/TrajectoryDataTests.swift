@@ -84,3 +84,26 @@ struct TrajectoryDataTests {
         #expect(large.batchSize == 1024 && large.width == 100)
     }
 }
+
+@Suite("The --scan-lag choice")
+struct LagScanChoiceTests {
+    static func score(_ lag: Int, _ m: Int, _ mean: Double, _ se: Double) -> SRVLagScore {
+        SRVLagScore(lag: lag, dimension: m, mean: mean, standardError: se, foldScores: [])
+    }
+
+    @Test("the smallest dimension within one standard error, at the shortest lag where it has settled")
+    func choice() throws {
+        let scores = [
+            // Lag 1: fast processes still resolved, three coordinates needed.
+            Self.score(1, 1, 1.60, 0.01), Self.score(1, 2, 1.90, 0.01), Self.score(1, 3, 2.10, 0.01),
+            // Lags 5 and 10: the third coordinate adds less than one standard error.
+            Self.score(5, 1, 1.50, 0.01), Self.score(5, 2, 1.70, 0.02), Self.score(5, 3, 1.71, 0.02),
+            Self.score(10, 1, 1.40, 0.01), Self.score(10, 2, 1.55, 0.02), Self.score(10, 3, 1.56, 0.02),
+        ]
+        #expect(LagScanChoice.dimension(at: 1, scores)?.dimension == 3)
+        #expect(LagScanChoice.dimension(at: 10, scores)?.dimension == 2)
+        let pick = try #require(LagScanChoice.pick(scores))
+        #expect(pick.lag == 5 && pick.dimension == 2)
+        #expect(LagScanChoice.pick([]) == nil)
+    }
+}

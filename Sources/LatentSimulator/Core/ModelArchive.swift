@@ -20,9 +20,7 @@ public protocol ArchivableModel: AnyObject {
 public enum ModelArchive {
     public static func save<M: ArchivableModel>(_ model: M, name: String, in directory: URL) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let json = try encoder.encode(model.configuration)
+        let json = try JSONCoding.encoder().encode(model.configuration)
         try json.write(to: directory.appendingPathComponent("\(name).json"), options: .atomic)
         try SafeTensors.save(model.parameters, metadata: ["model": name],
                              to: directory.appendingPathComponent("\(name).safetensors"))
@@ -40,7 +38,7 @@ public enum ModelArchive {
         }
         let configuration: M.Configuration
         do {
-            configuration = try JSONDecoder().decode(M.Configuration.self, from: data)
+            configuration = try JSONCoding.decoder().decode(M.Configuration.self, from: data)
         } catch {
             throw LatentSimulatorError(.corruptBundle, "\(jsonURL.path) is not a valid \(name) configuration "
                                        + "(\(error)); it was damaged or written by an incompatible lss version")

@@ -1,13 +1,14 @@
 import Foundation
 import Kinetics
+import LatentSimulator
 import NeuralNet
 import Plots
 
 /// Printing of `lss analyze` results: aligned text tables for people, one JSON document for scripts.
 enum ReportPrinting {
+    /// Non-finite numbers that reach here are written as "inf", "-inf" or "nan" (JSONCoding).
     static func printJSON<T: Encodable>(_ value: T) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        let encoder = JSONCoding.encoder()
         print(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 

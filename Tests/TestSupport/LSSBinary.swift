@@ -1,10 +1,9 @@
 import Foundation
-import TestSupport
 
 /// The `lss` executable of this build (built because the test target depends on it), run the way a
 /// user runs it.
-enum LSSBinary {
-    static var path: String {
+public enum LSSBinary {
+    public static var path: String {
         // The test bundle sits in the build directory beside the executables.
         let bundle = Bundle.main.bundleURL
         for directory in [bundle, bundle.deletingLastPathComponent()] {
@@ -16,17 +15,27 @@ enum LSSBinary {
 
     /// Runs lss with `arguments`; returns standard output (throws `ProcessFailure` on a non-zero exit).
     @discardableResult
-    static func run(_ arguments: [String], in directory: String? = nil) throws -> String {
+    public static func run(_ arguments: [String], in directory: String? = nil) throws -> String {
         try runProgram(path, arguments, in: directory)
     }
 
     /// Runs lss expecting failure; returns the combined output.
-    static func failure(_ arguments: [String], in directory: String? = nil) throws -> String? {
+    public static func failure(_ arguments: [String], in directory: String? = nil) throws -> String? {
         do {
             _ = try runProgram(path, arguments, in: directory)
             return nil
         } catch let failure as ProcessFailure {
             return failure.output
         }
+    }
+}
+
+extension LSSBinary {
+    /// A decoder for lss's JSON output, which writes non-finite numbers as "inf", "-inf" and "nan".
+    public static var jsonDecoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf",
+                                                                        nan: "nan")
+        return decoder
     }
 }

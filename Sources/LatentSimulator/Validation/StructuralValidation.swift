@@ -1,0 +1,205 @@
+import Foundation
+import Kinetics
+import NeuralNet
+import Trajectories
+
+/// Decoded structures against MD's, on the decoded atoms: backbone torsions (distributions by
+/// Jensen-Shannon divergence and decorrelation times, the metrics MDGen reports), the φ/ψ free
+/// energy, radius of gyration, RMSD to the reference, bond lengths, clashes and chirality.
+public struct StructuralValidation: Codable, Sendable {
+    public var torsions: [TorsionValidation]
+    /// F(φ, ψ) of the first φ and ψ of the decoded atoms, 36 × 36 bins (DESIGN.md §9).
+    public var dihedralFreeEnergy: FreeEnergyValidation?
+    /// The population of φ > 0 (C7ax/αL for alanine dipeptide, the rare side): MD with five-block
+    /// errors, the model with the spread over ensemble members.
+    public var positivePhiPopulation: EstimateComparison?
+    public var radiusOfGyration: DistributionValidation
+    public var rmsd: DistributionValidation
+    /// Per bond among the decoded atoms: MD's mean and standard deviation, the model's mean.
+    public var bonds: [BondValidation]
+    /// Bonds whose decoded mean is off MD's mean by more than MD's own standard deviation.
+    public var bondsOffByMoreThanMDFluctuation: Int
+    public var md: StructureReport
+    public var model: StructureReport
+    public var problems: [String]
+}
+
+public struct TorsionValidation: Codable, Sendable {
+    public var name: String
+    /// Jensen-Shannon divergence (natural log) of the angle histograms on 36 bins over [-180°, 180°).
+    public var jensenShannon: Double
+    /// Time (ps) for ⟨cos(θ_t − θ_t+τ)⟩, with its long-time value removed and normalized, to fall
+    /// below 1/e; nil when it never does within the data, or (model) when shorter than one step.
+    public var mdDecorrelation: Double?
+    public var modelDecorrelation: Double?
+}
+
+public struct DistributionValidation: Codable, Sendable {
+    public var mdMean: Double
+    public var mdDeviation: Double
+    public var modelMean: Double
+    public var modelDeviation: Double
+    /// Jensen-Shannon divergence on 100 bins over MD's range (DESIGN.md §9).
+    public var jensenShannon: Double
+}
+
+public struct BondValidation: Codable, Sendable {
+    public var atoms: [Int]
+    public var name: String
+    public var mdMean: Double
+    public var mdDeviation: Double
+    public var modelMean: Double
+    public var modelDeviation: Double
+}
+
+enum StructuralComparison {
+    /// - Parameters:
+    ///   - md: MD positions of the decoded atoms, per trajectory (frames × 3a nm), one frame every `frameInterval` ps.
+    ///   - model: decoded synthetic positions, per trajectory, one frame every `step` ps.
+    ///   - topology: the topology of the decoded atoms; `reference` their reference positions.
+    ///   - memberOf: the ensemble member that made each model trajectory (for error bars).
+    static func compare(md: [Matrix], model: [Matrix], memberOf: [Int], topology: Topology, reference: [Float],
+                        check: StructureCheck, frameInterval: Double, step: Double) throws -> StructuralValidation {
+        let atoms = topology.atomCount
+        let mdChunks = md.map { chunk($0, atoms: atoms, spacing: frameInterval) }
+        let modelChunks = model.map { chunk($0, atoms: atoms, spacing: step) }
+        var problems: [String] = []
+
+        // Torsions.
+        var torsions: [TorsionValidation] = []
+        var firstPhi: ([[Double]], [[Double]])?, firstPsi: ([[Double]], [[Double]])?
+        let axis = try HistogramAxis.dihedralDegrees(bins: 36)
+        for kind in [TorsionKind.phi, .psi, .omega, .chi1] {
+            for torsion in ProteinTorsion.find(kind, in: topology) {
+                let quartet = [(torsion.atoms[0], torsion.atoms[1], torsion.atoms[2], torsion.atoms[3])]
+                let mdAngles = try mdChunks.map { try degrees(Geometry.dihedrals($0, quartets: quartet, periodic: false)) }
+                let modelAngles = try modelChunks.map { try degrees(Geometry.dihedrals($0, quartets: quartet, periodic: false)) }
+                let name = "\(kind.rawValue) \(topology.residues[torsion.residue].name)\(topology.residues[torsion.residue].number)"
+                let p = try Histogram1D(mdAngles, axis: axis).probabilities()
+                let q = try Histogram1D(modelAngles, axis: axis).probabilities()
+                torsions.append(TorsionValidation(
+                    name: name, jensenShannon: try DistributionDistance.jensenShannon(p, q),
+                    mdDecorrelation: decorrelationTime(mdAngles, spacing: frameInterval),
+                    modelDecorrelation: decorrelationTime(modelAngles, spacing: step)))
+                if kind == .phi && firstPhi == nil { firstPhi = (mdAngles, modelAngles) }
+                if kind == .psi && firstPsi == nil { firstPsi = (mdAngles, modelAngles) }
+            }
+        }
+        var positivePhi: EstimateComparison?
+        if let phi = firstPhi {
+            let mdAll = phi.0.flatMap { $0 }
+            let blockLength = max(1, mdAll.count / 5)
+            let blocks = (0..<5).map { b in
+                positiveFraction(Array(mdAll[min(mdAll.count, b * blockLength)..<(b == 4 ? mdAll.count : min(mdAll.count, (b + 1) * blockLength))]))
+            }
+            let members = Dictionary(grouping: phi.1.indices, by: { memberOf[$0] }).values.map { indices in
+                positiveFraction(indices.flatMap { phi.1[$0] })
+            }
+            positivePhi = EstimateComparison(name: "population φ > 0", md: Estimate(samples: blocks, standardError: true),
+                                             model: Estimate(samples: members, standardError: false))
+        }
+        var dihedralFreeEnergy: FreeEnergyValidation?
+        if let phi = firstPhi, let psi = firstPsi {
+            do {
+                dihedralFreeEnergy = try FreeEnergyValidation.surface(
+                    names: ["φ", "ψ"], md: (phi.0, psi.0), model: (phi.1, psi.1), members: [], axes: (axis, axis))
+            } catch {
+                problems.append("φ/ψ free energy: \(error)")
+            }
+        }
+
+        // Radius of gyration and RMSD to the reference.
+        let mdRg = try mdChunks.map { try Geometry.radiusOfGyration($0) }
+        let modelRg = try modelChunks.map { try Geometry.radiusOfGyration($0) }
+        let referencePositions = stride(from: 0, to: reference.count, by: 3).map {
+            SIMD3(Double(reference[$0]), Double(reference[$0 + 1]), Double(reference[$0 + 2]))
+        }
+        let rmsdReference = try RMSDReference(positions: referencePositions)
+        let mdRMSD = try mdChunks.map { try rmsdReference.rmsd($0) }
+        let modelRMSD = try modelChunks.map { try rmsdReference.rmsd($0) }
+
+        // Bond lengths, over the structure check's bonds (the topology's, or inferred from the
+        // reference when the topology has none, as for a PDB without CONECT records).
+        let bonds = check.bonds.map { ($0.first, $0.second) }
+        var bondResults: [BondValidation] = []
+        if !bonds.isEmpty {
+            let mdLengths = try mdChunks.map { try Geometry.distances($0, pairs: bonds, periodic: false) }
+            let modelLengths = try modelChunks.map { try Geometry.distances($0, pairs: bonds, periodic: false) }
+            for (b, bond) in bonds.enumerated() {
+                let mdColumn = mdLengths.flatMap { m in (0..<m.rows).map { m[$0, b] } }
+                let modelColumn = modelLengths.flatMap { m in (0..<m.rows).map { m[$0, b] } }
+                let (mdMean, mdSD) = meanAndDeviation(mdColumn), (modelMean, modelSD) = meanAndDeviation(modelColumn)
+                bondResults.append(BondValidation(atoms: [bond.0, bond.1],
+                                                  name: "\(topology.atoms[bond.0].name)-\(topology.atoms[bond.1].name)",
+                                                  mdMean: mdMean, mdDeviation: mdSD, modelMean: modelMean, modelDeviation: modelSD))
+            }
+        }
+        let mdAll = try TrajectoryData(md).values, modelAll = try TrajectoryData(model).values
+        return StructuralValidation(
+            torsions: torsions, dihedralFreeEnergy: dihedralFreeEnergy, positivePhiPopulation: positivePhi,
+            radiusOfGyration: try distribution(mdRg, modelRg), rmsd: try distribution(mdRMSD, modelRMSD),
+            bonds: bondResults,
+            bondsOffByMoreThanMDFluctuation: bondResults.count { abs($0.modelMean - $0.mdMean) > $0.mdDeviation },
+            md: check.evaluate(mdAll), model: check.evaluate(modelAll), problems: problems)
+    }
+
+    static func positiveFraction(_ angles: [Double]) -> Double {
+        angles.isEmpty ? .nan : Double(angles.count { $0 > 0 }) / Double(angles.count)
+    }
+
+    static func chunk(_ frames: Matrix, atoms: Int, spacing: Double) -> FrameChunk {
+        FrameChunk(atomCount: atoms, positions: Array(UnsafeBufferPointer(start: frames.pointer, count: frames.count)),
+                   times: (0..<frames.rows).map { Double($0) * spacing })
+    }
+
+    static func degrees(_ radians: DoubleMatrix) -> [Double] {
+        radians.values.map { value in
+            var d = value * 180 / .pi
+            if d >= 180 { d -= 360 }
+            return d
+        }
+    }
+
+    static func meanAndDeviation(_ values: [Double]) -> (Double, Double) {
+        let n = Double(max(values.count, 1))
+        let mean = values.reduce(0, +) / n
+        let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / max(n - 1, 1)
+        return (mean, variance.squareRoot())
+    }
+
+    static func distribution(_ md: [[Double]], _ model: [[Double]]) throws -> DistributionValidation {
+        let axis = try HistogramAxis.spanning(md, bins: 100)
+        let p = try Histogram1D(md, axis: axis).probabilities(), q = try Histogram1D(model, axis: axis).probabilities()
+        let (mdMean, mdSD) = meanAndDeviation(md.flatMap { $0 }), (modelMean, modelSD) = meanAndDeviation(model.flatMap { $0 })
+        return DistributionValidation(mdMean: mdMean, mdDeviation: mdSD, modelMean: modelMean, modelDeviation: modelSD,
+                                      jensenShannon: try DistributionDistance.jensenShannon(p, q))
+    }
+
+    /// The torsion decorrelation time: with z = e^{iθ}, C(τ) = ⟨Re z_t z̄_t+τ⟩ − |⟨z⟩|², normalized by
+    /// C(0) = 1 − |⟨z⟩|²; the first τ where it falls below 1/e, interpolated linearly between lags.
+    static func decorrelationTime(_ trajectories: [[Double]], spacing: Double, maxLag: Int = 2000) -> Double? {
+        let radians = trajectories.map { $0.map { $0 * .pi / 180 } }
+        var sumCos = 0.0, sumSin = 0.0, count = 0.0
+        for t in radians { for a in t { sumCos += cos(a); sumSin += sin(a); count += 1 } }
+        guard count > 1 else { return nil }
+        let meanSquare = (sumCos * sumCos + sumSin * sumSin) / (count * count)
+        let c0 = 1 - meanSquare
+        guard c0 > 1e-9 else { return nil }
+        let longest = radians.map(\.count).max() ?? 0
+        var previous = 1.0
+        for lag in 1..<max(1, min(maxLag, longest)) {
+            var sum = 0.0, pairs = 0.0
+            for t in radians where t.count > lag {
+                for i in 0..<(t.count - lag) { sum += cos(t[i] - t[i + lag]); pairs += 1 }
+            }
+            guard pairs > 0 else { break }
+            let c = (sum / pairs - meanSquare) / c0
+            if c < 1 / M_E {
+                let fraction = (previous - 1 / M_E) / max(previous - c, 1e-12)
+                return (Double(lag - 1) + fraction) * spacing
+            }
+            previous = c
+        }
+        return nil
+    }
+}

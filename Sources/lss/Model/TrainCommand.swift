@@ -1,0 +1,209 @@
+import ArgumentParser
+import Foundation
+import Kinetics
+import LatentSimulator
+import NeuralNet
+import Trajectories
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a Latent Space Simulator (SRV encoder, MDN ensemble, cWGAN-GP decoder) on MD trajectories.",
+        discussion: """
+            The SRV learns --latent slow coordinates at --lag; an ensemble of --ensemble MDNs learns \
+            their dynamics at --mdn-lag (default: --lag), each on a bootstrap resample of whole \
+            trajectories or blocks; the decoder learns the coordinates of the --decode atoms. Sizes, \
+            epochs and patience adapt to the amount of data unless given. The model is written as a \
+            directory (-o) that lss simulate and lss validate load without the training data.
+            """)
+
+    @OptionGroup var input: AnalysisInputOptions
+
+    @Option(help: "SRV lag: a time (10ps) or a number of frames.")
+    var lag: String
+
+    @Option(help: "MDN lag: a time or a number of frames (default: the SRV lag).")
+    var mdnLag: String?
+
+    @Option(help: "Latent dimension m (slow coordinates kept).")
+    var latent = 2
+
+    @Option(help: "Number of MDNs in the ensemble.")
+    var ensemble = 5
+
+    @Option(help: "Gaussian components per MDN.")
+    var components = 24
+
+    @Option(help: "Atoms the decoder generates: a selection such as heavy or 'name CA'.")
+    var decode = "heavy"
+
+    @Flag(help: "Train no decoder (latent dynamics only).")
+    var noDecoder = false
+
+    @Option(help: "Epochs of each network (default: adapted to the amount of data).")
+    var epochs: Int?
+
+    @Option(help: "Epochs of the decoder (default: adapted to the amount of data).")
+    var decoderEpochs: Int?
+
+    @Option(help: "SRV random restarts; the best by validation VAMP-2 is kept.")
+    var restarts = 3
+
+    @Option(help: "Width of the hidden layers of the SRV and the MDNs (default: adapted to the data).")
+    var width: Int?
+
+    @Flag(help: "Batch normalization in the SRV.")
+    var batchNorm = false
+
+    @Flag(help: "Non-reversible VAMP-2 for the SRV (data not in equilibrium, no detailed balance).")
+    var nonReversible = false
+
+    @Flag(help: "Time-reversal augmentation of the SRV's pairs (equilibrium data only).")
+    var timeReversal = false
+
+    @Flag(help: "Koopman-reweighted covariances for the SRV (many short runs from biased starts).")
+    var reweight = false
+
+    @Option(help: "Start the SRV from this model's encoder (same features and sizes).")
+    var warmStart: String?
+
+    @Option(help: "Choose the SRV lag and latent dimension by cross-validated VAMP-2 over these lags (comma-separated times or frames); --latent then gives the largest dimension tried.")
+    var scanLag: String?
+
+    @Option(help: "Random seed.")
+    var seed: UInt64 = 1
+
+    @Flag(help: "Print the summary as JSON (progress still goes to stderr).")
+    var json = false
+
+    @Flag(help: "No per-epoch progress.")
+    var quiet = false
+
+    @Option(name: [.short, .customLong("output")], help: "Directory to write the model bundle to.")
+    var output: String
+
+    func validate() throws {
+        guard latent >= 1 else { throw ValidationError("--latent must be at least 1") }
+        guard ensemble >= 1 else { throw ValidationError("--ensemble must be at least 1") }
+        guard components >= 1 else { throw ValidationError("--components must be at least 1") }
+        guard restarts >= 1 else { throw ValidationError("--restarts must be at least 1") }
+        if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
+        if let decoderEpochs, decoderEpochs < 1 { throw ValidationError("--decoder-epochs must be at least 1") }
+        if let width, width < 2 { throw ValidationError("--width must be at least 2") }
+        if timeReversal && reweight {
+            throw ValidationError("--time-reversal assumes equilibrium data and --reweight corrects for data that are not; choose one")
+        }
+    }
+
+    func run() throws {
+        let source = try input.source()
+        let frameInterval = try source.frameInterval()
+        var topology: Topology?
+        var specs: [FeatureSpec]?
+        var positions: [Float]?
+        let data: MDTrainingData
+        if case .trajectories(let featurizer) = source.kind, let featureSet = featurizer as? FeatureSet,
+           let topologyPath = input.topology {
+            topology = try TopologyFile.read(topologyPath)
+            specs = featureSet.specs
+            let selection = noDecoder ? nil : try AtomSelection(decode)
+            data = try MDTrainingData.load(paths: source.paths, topology: topology!, featureSet: featureSet,
+                                           decodedSelection: selection, range: source.range, frameInterval: input.dt)
+            positions = try Self.firstFrame(source.paths[0])
+        } else {
+            data = MDTrainingData(features: try source.load(), positions: nil, decodedAtoms: [],
+                                  frameInterval: frameInterval, labels: source.labels, paths: source.paths)
+        }
+        var srvLag = try parseLag(lag, frameInterval: frameInterval, option: "--lag")
+        let propagatorLag = try mdnLag.map { try parseLag($0, frameInterval: frameInterval, option: "--mdn-lag") }
+        var latentDimension = latent
+        let log = ProgressLog(quiet: quiet)
+        log.say("\(data.frameCount) frames in \(data.features.count) trajectories, \(data.labels.count) features, "
+                + "one frame every \(ReportPrinting.number(frameInterval)) ps")
+
+        if let scanLag {
+            let lags = try scanLag.split(separator: ",").map {
+                try parseLag($0.trimmingCharacters(in: .whitespaces), frameInterval: frameInterval, option: "--scan-lag")
+            }
+            var scaler = MinMaxScaler()
+            try scaler.fit(data.features)
+            let scaled = try TrajectoryData(try data.features.map { try scaler.transform($0).float32 })
+            var scanSettings = encoderSettings(lag: lags[0], latent: latent)
+            scanSettings.restarts = 1
+            let scores = try SRVTrainer.scanLag(scaled, lags: lags, dimensions: Array(1...latent), settings: scanSettings,
+                                                progress: log.handler)
+            log.say(ReportPrinting.table(["lag (ps)", "m", "VAMP-2", "± s.e."], scores.map {
+                [ReportPrinting.number(Double($0.lag) * frameInterval), "\($0.dimension)",
+                 ReportPrinting.number($0.mean), ReportPrinting.number($0.standardError)]
+            }))
+            if let best = LagScanChoice.pick(scores) {
+                srvLag = best.lag
+                latentDimension = best.dimension
+                log.say("chosen: lag \(ReportPrinting.number(Double(srvLag) * frameInterval)) ps, m = \(latentDimension)")
+            }
+        }
+
+        var mdn = MDNSettings(lag: propagatorLag ?? srvLag, components: components, seed: seed &+ 101)
+        mdn.epochs = epochs
+        if let width { mdn.hiddenLayers = [width, width] }
+        var decoderSettings: DecoderSettings?
+        if !noDecoder && data.positions != nil {
+            var settings = DecoderSettings(seed: seed &+ 202)
+            settings.epochs = decoderEpochs
+            decoderSettings = settings
+        }
+        let settings = LSSSettings(encoder: encoderSettings(lag: srvLag, latent: latentDimension), propagator: mdn,
+                                   ensembleSize: ensemble, decoder: decoderSettings)
+        let start = try warmStart.map { try LatentSpaceSimulator.load(from: URL(fileURLWithPath: $0)) }
+        let model = try LSSTrainer.train(data, settings: settings, features: specs, topology: topology,
+                                         topologyPositions: positions, warmStart: start, progress: log.handler)
+        try model.save(to: URL(fileURLWithPath: output))
+        let summary = TrainingSummary(model: model, path: output)
+        if json {
+            try ReportPrinting.printJSON(summary)
+        } else {
+            print(summary.text)
+        }
+    }
+
+    func encoderSettings(lag: Int, latent: Int) -> SRVSettings {
+        var srv = SRVSettings(lag: lag, latentDimension: latent, seed: seed)
+        srv.batchNorm = batchNorm
+        srv.variant = nonReversible ? .nonReversible : .reversible
+        srv.timeReversal = timeReversal
+        srv.koopmanReweighting = reweight
+        srv.restarts = warmStart == nil ? restarts : 1
+        srv.epochs = epochs
+        if let width { srv.hiddenLayers = [width, width] }
+        return srv
+    }
+
+    /// The first frame of a trajectory, kept with the topology in the bundle.
+    static func firstFrame(_ path: String) throws -> [Float]? {
+        let reader = try TrajectoryFile.openReader(path)
+        defer { reader.close() }
+        return try reader.read(maxFrames: 1)?.positions
+    }
+}
+
+/// Per-epoch progress on standard error: one line per epoch for people, nothing when quiet.
+final class ProgressLog: @unchecked Sendable {
+    let quiet: Bool
+    init(quiet: Bool) { self.quiet = quiet }
+
+    func say(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    var handler: ProgressHandler? {
+        guard !quiet else { return nil }
+        return { [self] p in
+            var line = "\(p.network) #\(p.attempt + 1) epoch \(p.epoch + 1)/\(p.epochs) loss \(ReportPrinting.number(p.trainingLoss))"
+            if let v = p.validationLoss { line += " validation \(ReportPrinting.number(v))" }
+            for (name, value) in p.monitors.sorted(by: { $0.key < $1.key }) {
+                line += " \(name) \(ReportPrinting.number(value))"
+            }
+            self.say(line)
+        }
+    }
+}
