@@ -68,8 +68,8 @@ public enum SRVTrainer {
             var scores = [[Double]](repeating: [], count: dimensions.count)
             for fold in 0..<folds {
                 let test = pieces.indices.filter { foldOf[$0] == fold }.map { pieces[$0] }
-                var train = pieces.indices.filter { foldOf[$0] != fold }.map { pieces[$0] }
-                let (inner, validation) = holdOut(&train, fraction: settings.validationFraction, generator: &generator)
+                let train = pieces.indices.filter { foldOf[$0] != fold }.map { pieces[$0] }
+                let (inner, validation) = holdOut(train, fraction: settings.validationFraction, generator: &generator)
                 var foldSettings = base
                 foldSettings.lag = lag
                 let fit = try SRVFit.run(data: data, training: inner, validation: validation, basisSegments: train,
@@ -105,7 +105,7 @@ public enum SRVTrainer {
 
     /// Splits pieces into training and about `fraction` of the frames for validation (whole pieces,
     /// at least one piece left for training).
-    static func holdOut(_ pieces: inout [Range<Int>], fraction: Double,
+    static func holdOut(_ pieces: [Range<Int>], fraction: Double,
                         generator: inout RandomGenerator) -> (training: [Range<Int>], validation: [Range<Int>]) {
         var shuffled = pieces
         generator.shuffle(&shuffled)
