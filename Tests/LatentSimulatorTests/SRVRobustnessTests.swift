@@ -113,3 +113,21 @@ struct SRVRobustnessTests {
         }
     }
 }
+
+/// Settings decode with defaults for every member but the lag and the latent dimension.
+@Suite struct SRVSettingsTests {
+    @Test func shortSettingsDecodeWithDefaults() throws {
+        let json = #"{"lag": 7, "latentDimension": 2, "hiddenLayers": [], "timeReversal": true}"#
+        let settings = try JSONDecoder().decode(SRVSettings.self, from: Data(json.utf8))
+        var expected = SRVSettings(lag: 7, latentDimension: 2)
+        expected.hiddenLayers = []
+        expected.timeReversal = true
+        #expect(settings == expected)
+        #expect(settings.resolvedOutputWidth == 4 && settings.restarts == 3 && settings.epsilon == 1e-6)
+        let roundTrip = try JSONDecoder().decode(SRVSettings.self, from: JSONEncoder().encode(settings))
+        #expect(roundTrip == settings)
+        var bad = settings
+        bad.koopmanReweighting = true
+        #expect(throws: LatentSimulatorError.self) { try bad.validate() }
+    }
+}

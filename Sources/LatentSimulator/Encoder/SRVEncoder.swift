@@ -102,7 +102,7 @@ public final class SRVEncoder: ArchivableModel {
 
     /// Implied time scales t_i = −τ Δt / ln|λ_i| over the whole spectrum, in the unit of
     /// `frameInterval` (`ImpliedTimescales.timescale`: |λ| ≥ 1 gives +∞, λ = 0 gives 0, a negative λ
-    /// the time scale of |λ|; never NaN).
+    /// the time scale of |λ|; never NaN). For the non-reversible variant λ_i are the singular values.
     public func impliedTimescales(frameInterval: Double) -> [Double] {
         ImpliedTimescales.timescales(eigenvalues: spectrum, lag: Double(lag) * frameInterval)
     }
@@ -143,7 +143,16 @@ public final class SRVEncoder: ArchivableModel {
         return out
     }
 
-    /// The latent coordinates (frames × m, Float32) of frames of features.
+    /// Throws `.mismatch` when `features` do not have the encoder's feature count (`encode`
+    /// treats that as a programming error): call it on user-supplied data before encoding.
+    public func validateInput(_ features: Matrix) throws {
+        guard features.cols == inputDimension else {
+            throw LatentSimulatorError(.mismatch, "the SRV encoder was trained on \(inputDimension) features per frame, "
+                                       + "the data have \(features.cols); featurize them as for training")
+        }
+    }
+
+    /// The latent coordinates (frames × m, Float32) of frames of features (`inputDimension` columns).
     public func encode(_ features: Matrix) -> Matrix {
         let chi = basisValues(features)
         let n = chi.rows, m = latentDimension, w = architecture.outputWidth

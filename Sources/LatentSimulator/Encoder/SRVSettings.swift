@@ -61,6 +61,34 @@ public struct SRVSettings: Codable, Sendable, Equatable {
         divergenceRetries = 3
     }
 
+    private enum CodingKeys: String, CodingKey {
+        case lag, latentDimension, outputWidth, hiddenLayers, batchNorm, variant, epsilon, timeReversal,
+             koopmanReweighting, restarts, epochs, batchSize, patience, learningRate, validationFraction, seed,
+             divergenceRetries
+    }
+
+    /// Decodes settings in which only `lag` and `latentDimension` are required; every other member
+    /// missing from the JSON takes its default, so settings files stay short and older ones load.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(lag: try c.decode(Int.self, forKey: .lag), latentDimension: try c.decode(Int.self, forKey: .latentDimension),
+                  seed: try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? 0)
+        outputWidth = try c.decodeIfPresent(Int.self, forKey: .outputWidth)
+        hiddenLayers = try c.decodeIfPresent([Int].self, forKey: .hiddenLayers)
+        batchNorm = try c.decodeIfPresent(Bool.self, forKey: .batchNorm) ?? batchNorm
+        variant = try c.decodeIfPresent(VAMPVariant.self, forKey: .variant) ?? variant
+        epsilon = try c.decodeIfPresent(Double.self, forKey: .epsilon) ?? epsilon
+        timeReversal = try c.decodeIfPresent(Bool.self, forKey: .timeReversal) ?? timeReversal
+        koopmanReweighting = try c.decodeIfPresent(Bool.self, forKey: .koopmanReweighting) ?? koopmanReweighting
+        restarts = try c.decodeIfPresent(Int.self, forKey: .restarts) ?? restarts
+        epochs = try c.decodeIfPresent(Int.self, forKey: .epochs)
+        batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize)
+        patience = try c.decodeIfPresent(Int.self, forKey: .patience)
+        learningRate = try c.decodeIfPresent(Float.self, forKey: .learningRate) ?? learningRate
+        validationFraction = try c.decodeIfPresent(Double.self, forKey: .validationFraction) ?? validationFraction
+        divergenceRetries = try c.decodeIfPresent(Int.self, forKey: .divergenceRetries) ?? divergenceRetries
+    }
+
     /// The output width actually used.
     public var resolvedOutputWidth: Int { outputWidth ?? latentDimension + 2 }
 
