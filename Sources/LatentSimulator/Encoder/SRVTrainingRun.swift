@@ -36,6 +36,11 @@ struct SRVTrainingRun {
     var label: String
     var progress: ProgressHandler?
 
+    /// A weight beyond this magnitude counts as divergence: the tanh units are saturated for every
+    /// input (the network no longer learns) and Float32 loses the inputs' digits. Trained SRV
+    /// weights are O(1-10). NaN fails the comparison too.
+    static let weightLimit: Float = 1e6
+
     struct Outcome {
         var monitorScore: Double
         var epochs: Int
@@ -97,8 +102,9 @@ struct SRVTrainingRun {
                 scoreSum += value * Double(b)
                 seen += b
             }
-            for p in parameters where !(0..<p.value.count).allSatisfy({ p.value.pointer[$0].isFinite }) {
-                throw SRVDivergence(reason: "epoch \(epoch + 1): weight \(p.name) became non-finite")
+            for p in parameters where !(0..<p.value.count).allSatisfy({ abs(p.value.pointer[$0]) <= Self.weightLimit }) {
+                throw SRVDivergence(reason: "epoch \(epoch + 1): weight \(p.name) became non-finite or exceeded "
+                                    + "\(Self.weightLimit) in magnitude")
             }
             let monitorScore: Double
             do {
