@@ -9,6 +9,8 @@ struct SRVFit {
     var basis: SRVBasis
     /// The network outputs χ of every frame of the data (frames × output width).
     var outputs: Matrix
+    /// Koopman weights of every frame of the data (nil without reweighting).
+    var frameWeights: [Double]?
     var report: SRVTrainingReport
 
     static func run(data: TrajectoryData, training trainingSegments: [Range<Int>], validation validationSegments: [Range<Int>],
@@ -109,7 +111,7 @@ struct SRVFit {
             learningRate: kept.learningRate, spectrum: basis.spectrum,
             trainingPairs: trainingPairs.count, validationPairs: hasValidation ? validationPairs.count : 0,
             koopmanReweighted: settings.koopmanReweighting, architecture: architecture)
-        return SRVFit(encoder: kept.encoder, basis: basis, outputs: outputs, report: report)
+        return SRVFit(encoder: kept.encoder, basis: basis, outputs: outputs, frameWeights: frameWeights, report: report)
     }
 
     /// Bookkeeping shared by the restarts.

@@ -33,7 +33,9 @@ public enum SRVTrainer {
     /// with max(dimensions) latent coordinates is trained on the other folds (with their own
     /// validation split for early stopping) and its basis solved there; the held-out fold's VAMP-2
     /// of the top-m coordinates is then computed with that basis on the fold's own covariances
-    /// (deeptime's `VAMP.score(test_model)`). Lower `settings.epochs` / `restarts` to keep it cheap.
+    /// (deeptime's `VAMP.score(test_model)`); with Koopman reweighting the held-out covariances are
+    /// weighted by the weight function fitted on the training folds. Lower `settings.epochs` /
+    /// `restarts` to keep it cheap.
     /// Results are ordered by lag, then dimension.
     public static func scanLag(_ data: TrajectoryData, lags: [Int], dimensions: [Int], folds: Int = 5,
                                settings: SRVSettings, progress: ProgressHandler? = nil) throws -> [SRVLagScore] {
@@ -81,7 +83,9 @@ public enum SRVTrainer {
                     throw LatentSimulatorError(.insufficientData, "SRV lag scan: fold \(fold + 1) has only "
                                                + "\(testPairs.count) pairs at lag \(lag); use fewer folds or shorter lags")
                 }
-                let covariances = PairCovariances.estimate(fit.outputs, pairs: testPairs, lag: lag)
+                // With reweighting, the held-out pairs get the weight function fitted on the training folds.
+                let testWeights = fit.frameWeights.map { w in testPairs.from.map { w[$0] } }
+                let covariances = PairCovariances.estimate(fit.outputs, pairs: testPairs, weights: testWeights, lag: lag)
                 for (k, m) in dimensions.enumerated() {
                     do {
                         scores[k].append(try fit.basis.score(test: covariances, dimension: m, variant: settings.variant,
