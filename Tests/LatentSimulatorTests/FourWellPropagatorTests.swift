@@ -39,6 +39,8 @@ struct FourWellPropagatorTests {
         if let e = Self.environment["MDN_EPOCHS"].flatMap(Int.init) { settings.epochs = e }
         if let b = Self.environment["MDN_BATCH"].flatMap(Int.init) { settings.batchSize = b }
         if let l = Self.environment["MDN_LR"].flatMap(Float.init) { settings.learningRate = l }
+        settings.timeReversal = Self.environment["MDN_REV"] != nil
+        if let d = Self.environment["MDN_DECAY"].flatMap(Float.init) { settings.learningRateDecay = d }
         if let p = Self.environment["MDN_PATIENCE"].flatMap(Int.init) { settings.patience = p }
         started = clock.now
         let (propagator, report) = try MDNTrainer.train(data, settings: settings) { p in
@@ -72,6 +74,11 @@ struct FourWellPropagatorTests {
         for v in data.values.values where v >= -1.1 && v < 1.1 { dataHistogram[min(99, Int((Double(v) + 1.1) / 0.022))] += 1 }
         let dataTotal = dataHistogram.reduce(0, +)
         print("data TV \(Self.totalVariation(dataHistogram.map { $0 / dataTotal }, exact))")
+        func wells(_ h: [Double]) -> [Double] {
+            [0..<25, 25..<50, 50..<75, 75..<100].map { r in r.reduce(0) { $0 + h[$1] } }
+        }
+        print("wells exact \(wells(exact)) rollouts \(wells(histogram)) data \(wells(dataHistogram.map { $0 / dataTotal }))")
+        print("bins rollout-exact: \((0..<100).map { String(format: "%.4f", histogram[$0] - exact[$0]) }.joined(separator: " "))")
         print("TV \(tv); time scales \(timescales) vs exact \(exactTimescales)")
         #expect(tv < 0.03)
         for (estimated, exact) in zip(timescales, exactTimescales) {

@@ -129,7 +129,9 @@ public final class MDNPropagator: ArchivableModel {
 
     /// K synthetic trajectories, one per row of `starts` (latent units): each (steps + 1) × m,
     /// the start first, then one state per lag. Trajectory k draws its noise from the k-th generator
-    /// split off `RandomGenerator(seed: seed)`, so it does not depend on the other rows; the K rows
+    /// split off `RandomGenerator(seed: seed)`, so its noise does not depend on the other rows (the
+    /// batched product may round differently for another K, so only the same K and thread count
+    /// reproduce a trajectory bit for bit); the K rows
     /// go through the network together each step (split over up to `BLAS.maxThreads` workers of at
     /// least 32 rows), with no allocation inside the loop.
     public func rollouts(from starts: Matrix, steps: Int, seed: UInt64) -> [Matrix] {

@@ -30,6 +30,11 @@ public struct MDNSettings: Codable, Sendable, Equatable {
     /// The share of the frames held out (whole trajectories or blocks) for early stopping; 0.2.
     public var validationFraction: Double
     public var boundary: BoundaryPolicy
+    /// Train on every pair in both directions (time-reversal augmentation). Only for equilibrium
+    /// data (DESIGN.md §4): it makes the transition statistics detailed-balanced, so the learned
+    /// stationary density follows the data's histogram instead of the noisier ratios of forward
+    /// and backward rates; wrong for adaptive data started away from equilibrium. Default false.
+    public var timeReversal: Bool
     /// Restarts after a diverging run (fresh seed, learning rate × 0.1), before `.diverged` is thrown; 3.
     public var maximumRestarts: Int
     public var seed: UInt64
@@ -45,6 +50,7 @@ public struct MDNSettings: Codable, Sendable, Equatable {
         self.learningRateDecay = 0.98
         self.validationFraction = 0.2
         self.boundary = .reflect
+        self.timeReversal = false
         self.maximumRestarts = 3
         self.seed = seed
     }

@@ -60,8 +60,12 @@ public enum MDNTrainer {
                                        generator: &generator)
         } ?? SegmentSplit(data: latent, validationFraction: settings.validationFraction, lag: settings.lag,
                           generator: &generator)
-        let trainingPairs = LaggedPairs(segments: split.training, lag: settings.lag)
-        let validationPairs = LaggedPairs(segments: split.validation, lag: settings.lag)
+        var trainingPairs = LaggedPairs(segments: split.training, lag: settings.lag)
+        var validationPairs = LaggedPairs(segments: split.validation, lag: settings.lag)
+        if settings.timeReversal {
+            trainingPairs = trainingPairs.withTimeReversal
+            validationPairs = validationPairs.withTimeReversal
+        }
         guard trainingPairs.count >= 2, validationPairs.count >= 1 else {
             throw LatentSimulatorError(.insufficientData, "at a lag of \(settings.lag) frames the data give "
                                        + "\(trainingPairs.count) training and \(validationPairs.count) validation pairs; "
