@@ -77,12 +77,14 @@ struct MDNArchiveTests {
         settings.maximumRestarts = 5
         do {
             let (propagator, report) = try MDNTrainer.train(data, settings: settings)
+            print("absurd learning rate: \(report)")
             #expect(report.restarts > 0, "an absurd learning rate went unnoticed: \(report)")
             #expect(report.trainingNLL.isFinite && report.validationNLL.isFinite)
             #expect(propagator.parameters.allSatisfy { PropagatorTestSupport.allFinite($0.value) })
             let rollouts = propagator.rollouts(from: data.values.rows(0..<10), steps: 100, seed: 1)
             #expect(rollouts.allSatisfy(PropagatorTestSupport.allFinite))
         } catch let error as LatentSimulatorError {
+            print("absurd learning rate: \(error)")
             #expect(error.kind == .diverged, "\(error)")
         }
         settings.maximumRestarts = 0

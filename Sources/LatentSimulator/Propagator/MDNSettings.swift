@@ -23,10 +23,11 @@ public struct MDNSettings: Codable, Sendable, Equatable {
     public var batchSize: Int?
     /// Epochs without improvement of the validation NLL before training stops (best weights kept).
     public var patience: Int?
-    /// Adam's initial learning rate; default 10⁻³ (decayed by `learningRateDecay` every epoch).
+    /// Adam's initial learning rate; default 2·10⁻³ (decayed by `learningRateDecay` every epoch).
     public var learningRate: Float
-    /// Multiplies the learning rate after every epoch; default 0.98.
-    public var learningRateDecay: Float
+    /// Multiplies the learning rate after every epoch; nil (the default) decays it to 5 % of the
+    /// initial rate over the planned epochs, 0.05^(1/epochs) (0.94 for 50 epochs).
+    public var learningRateDecay: Float?
     /// The share of the frames held out (whole trajectories or blocks) for early stopping; 0.2.
     public var validationFraction: Double
     public var boundary: BoundaryPolicy
@@ -46,8 +47,8 @@ public struct MDNSettings: Codable, Sendable, Equatable {
         self.epochs = nil
         self.batchSize = nil
         self.patience = nil
-        self.learningRate = 1e-3
-        self.learningRateDecay = 0.98
+        self.learningRate = 2e-3
+        self.learningRateDecay = nil
         self.validationFraction = 0.2
         self.boundary = .reflect
         self.timeReversal = false
@@ -67,8 +68,8 @@ public struct MDNSettings: Codable, Sendable, Equatable {
         if let batchSize, batchSize < 2 { try refuse("batchSize is \(batchSize); it must be at least 2") }
         if let patience, patience < 1 { try refuse("patience is \(patience); it must be at least 1") }
         if !(learningRate > 0 && learningRate.isFinite) { try refuse("learningRate \(learningRate) must be positive") }
-        if !(learningRateDecay > 0 && learningRateDecay <= 1) {
-            try refuse("learningRateDecay \(learningRateDecay) must be in (0, 1]")
+        if let decay = learningRateDecay, !(decay > 0 && decay <= 1) {
+            try refuse("learningRateDecay \(decay) must be in (0, 1] (or nil)")
         }
         if !(validationFraction > 0 && validationFraction < 1) {
             try refuse("validationFraction \(validationFraction) must be in (0, 1): early stopping needs held-out data")
