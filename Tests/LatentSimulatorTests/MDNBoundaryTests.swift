@@ -12,8 +12,9 @@ struct MDNBoundaryTests {
     ///
     /// The scaler u = 2x - 1 maps the box to x in [0.5, 1]. 2·10⁵ draws: the mean's standard error is
     /// σ √(1 - 2/π)/√n ≈ 7·10⁻⁵ in u, the bound 10⁻³ is > 10σ; the last 0.004-wide bin below the edge
-    /// holds 0.04·... of the mass like its neighbour (ratio 1.00 ± 0.03 expected; bound 1.3); draws
-    /// within 10⁻⁶ of the edge have probability 1.6·10⁻⁵ (bound 10⁻³; clipping gives 0.5).
+    /// holds about as much as its neighbour (the half-normal is flat at its mode: ratio 1.00 ± 0.03
+    /// expected, bound 1.3); draws within 10⁻⁶ of the edge have probability 1.6·10⁻⁵ (bound 10⁻³;
+    /// clipping gives 0.5).
     @Test(arguments: [BoundaryPolicy.reflect, .redraw])
     func edgeMeansGiveNoPointMass(policy: BoundaryPolicy) throws {
         let sigma: Float = 0.05
