@@ -97,7 +97,7 @@ public final class CoordinateDecoder: ArchivableModel {
         for r in 0..<n {
             let row = x.pointer + r * width, source = latent.pointer + r * m
             for j in 0..<m { row[j] = (source[j] - mean[j]) * inverse[j] }
-            generator.fillNormal(row + m, count: k)
+            GaussianNoise.fill(row + m, count: k, generator: &generator)
         }
         return x
     }

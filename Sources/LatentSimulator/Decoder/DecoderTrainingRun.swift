@@ -143,7 +143,7 @@ final class DecoderTrainingRun {
         let x = inputBuffer(rows: b, cols: m + k)
         for r in 0..<b {
             (x.pointer + r * (m + k)).update(from: conditionBatch.pointer + r * m, count: m)
-            noise.fillNormal(x.pointer + r * (m + k) + m, count: k)
+            GaussianNoise.fill(x.pointer + r * (m + k) + m, count: k, generator: &noise)
         }
         if recording { return decoder.network(graph.constant(x), training: true) }
         return graph.withoutRecording { decoder.network(graph.constant(x), training: true) }
