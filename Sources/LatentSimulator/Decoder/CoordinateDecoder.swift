@@ -1,3 +1,4 @@
+import Dispatch
 import NeuralNet
 
 /// The trained generator of the cWGAN-GP decoder: G(ψ ⊕ z) → coordinates of the decoded atoms,
@@ -34,8 +35,10 @@ public final class CoordinateDecoder: ArchivableModel {
     public let configuration: Configuration
     /// [ψ ⊕ z] → hidden → 3a with tanh output (network units in (-1, 1)).
     public let network: Sequential
-    private let predictor: Predictor
-    private var inputs: [Int: Matrix] = [:]
+    /// One predictor per worker thread (each with its own buffers, all reading the same weights).
+    private let predictors: [Predictor]
+    /// Per worker, the input buffer of the last batch size it saw.
+    private var inputs: [Matrix?]
 
     public var latentDimension: Int { configuration.latentDimension }
     public var noiseDimension: Int { configuration.noiseDimension }
@@ -56,10 +59,14 @@ public final class CoordinateDecoder: ArchivableModel {
         }
         configuration = c
         var generator = RandomGenerator(seed: seed)
-        network = MLP.make(sizes: [c.latentDimension + c.noiseDimension] + c.hidden + [3 * c.scaling.atomCount],
-                           hidden: c.activation, output: .tanh, generator: &generator)
-        network.name(prefix: "generator.")
-        predictor = Predictor(network, chunkRows: 512)
+        let sizes = [c.latentDimension + c.noiseDimension] + c.hidden + [3 * c.scaling.atomCount]
+        let generatorNetwork = MLP.make(sizes: sizes, hidden: c.activation, output: .tanh, generator: &generator)
+        generatorNetwork.name(prefix: "generator.")
+        network = generatorNetwork
+        let rows = CoordinateDecoder.chunkRows(sizes: sizes)
+        let workers = (0..<max(1, BLAS.maxThreads)).map { _ in Predictor(generatorNetwork, chunkRows: rows) }
+        predictors = workers
+        inputs = Array(repeating: nil, count: workers.count)
     }
 
     public convenience init(configuration: Configuration) throws {
@@ -77,34 +84,81 @@ public final class CoordinateDecoder: ArchivableModel {
     }
 
     /// `generate` into a caller's n × 3a matrix (no allocation after the first call of a size).
+    ///
+    /// Large batches are split into one contiguous block of rows per thread (`BLAS.maxThreads`),
+    /// each run by its own predictor with single-threaded BLAS calls (chunks small enough to stay
+    /// under `BLAS.parallelThreshold`): whole-network parallelism, activations included, instead of
+    /// OpenBLAS's busy-waiting threads inside every small product. The noise is drawn first, in row
+    /// order, so the result does not depend on the thread count.
     public func generate(latent: Matrix, into output: Matrix, generator: inout RandomGenerator) {
         precondition(latent.cols == latentDimension,
                      "generate: latent has \(latent.cols) columns, the decoder takes \(latentDimension)")
         precondition(output.rows == latent.rows && output.cols == 3 * atomCount, "generate: output shape")
-        let x = networkInput(latent: latent, generator: &generator)
-        let y = predictor.predict(x)
-        let s = scaling.scale, source = y.pointer, target = output.pointer
-        for i in 0..<output.count { target[i] = source[i] * s }
+        let n = latent.rows
+        let parts = n >= 2 * predictors[0].chunkRows ? predictors.count : 1
+        let bounds = (0...parts).map { $0 * n / parts }
+        var blocks: [Matrix] = []
+        for w in 0..<parts {
+            blocks.append(networkInput(latent: latent, rows: bounds[w]..<bounds[w + 1], worker: w, generator: &generator))
+        }
+        let work = DecodingWork(predictors: predictors, inputs: blocks, bounds: bounds, output: output.pointer,
+                                width: output.cols, scale: scaling.scale)
+        if parts == 1 {
+            work.run(0)
+        } else if BLAS.maxThreads > 1 {
+            BLAS.useThreads(forWork: 0)   // single-threaded products from here on, set once before the workers start
+            DispatchQueue.concurrentPerform(iterations: parts) { work.run($0) }
+        } else {
+            DispatchQueue.concurrentPerform(iterations: parts) { work.run($0) }
+        }
     }
 
-    /// Latent rows standardized and joined with fresh noise: n × (m + k), owned by the decoder.
-    func networkInput(latent: Matrix, generator: inout RandomGenerator) -> Matrix {
-        let m = latentDimension, k = noiseDimension, width = m + k, n = latent.rows
-        let x = inputs[n] ?? Matrix(rows: n, cols: width)
-        inputs[n] = x
+    /// Rows `rows` of the latent batch standardized and joined with fresh noise: rows × (m + k),
+    /// a buffer owned by worker `worker`.
+    func networkInput(latent: Matrix, rows: Range<Int>, worker: Int, generator: inout RandomGenerator) -> Matrix {
+        let m = latentDimension, k = noiseDimension, width = m + k, n = rows.count
+        let x: Matrix
+        if let existing = inputs[worker], existing.rows == n { x = existing } else {
+            x = Matrix(rows: n, cols: width)
+            inputs[worker] = x
+        }
         let mean = configuration.latentMean, deviation = configuration.latentDeviation
         let inverse = deviation.map { 1 / $0 }
-        for r in 0..<n {
-            let row = x.pointer + r * width, source = latent.pointer + r * m
-            for j in 0..<m { row[j] = (source[j] - mean[j]) * inverse[j] }
+        for (r, source) in rows.enumerated() {
+            let row = x.pointer + r * width, values = latent.pointer + source * m
+            for j in 0..<m { row[j] = (values[j] - mean[j]) * inverse[j] }
             GaussianNoise.fill(row + m, count: k, generator: &generator)
         }
         return x
     }
 
+    /// Rows per predictor chunk: as many as keep the largest layer product (rows × in × out) under
+    /// BLAS's parallel threshold, so each worker's products stay single-threaded; 16 to 512.
+    static func chunkRows(sizes: [Int]) -> Int {
+        let largest = zip(sizes, sizes.dropFirst()).map { $0 * $1 }.max() ?? 1
+        return min(512, max(16, (BLAS.parallelThreshold - 1) / max(largest, 1)))
+    }
+
     /// Drops the buffers kept for batch sizes seen so far.
     public func releaseBuffers() {
-        inputs.removeAll()
-        predictor.releaseBuffers()
+        inputs = Array(repeating: nil, count: predictors.count)
+        for p in predictors { p.releaseBuffers() }
+    }
+}
+
+/// One decoding batch split by rows among workers; each worker touches only its own predictor,
+/// input block and rows of the output.
+private struct DecodingWork: @unchecked Sendable {
+    let predictors: [Predictor]
+    let inputs: [Matrix]
+    let bounds: [Int]
+    let output: UnsafeMutablePointer<Float>
+    let width: Int
+    let scale: Float
+
+    func run(_ worker: Int) {
+        let y = predictors[worker].predict(inputs[worker])
+        let target = output + bounds[worker] * width, source = y.pointer, s = scale
+        for i in 0..<y.count { target[i] = source[i] * s }
     }
 }
