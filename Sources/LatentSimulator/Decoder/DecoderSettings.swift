@@ -27,6 +27,9 @@ public struct DecoderSettings: Codable, Sendable, Equatable {
     public var batchSize: Int?
     /// Adam's step size for both networks.
     public var learningRate: Float
+    /// The critic's step size when it should differ from the generator's (two time-scale update
+    /// rule, Heusel et al. 2017); nil → `learningRate`.
+    public var criticLearningRate: Float?
     /// Adam's β₁ (0 in WGAN-GP: momentum destabilizes the adversarial game) and β₂.
     public var beta1: Float
     public var beta2: Float
@@ -47,6 +50,7 @@ public struct DecoderSettings: Codable, Sendable, Equatable {
         epochs = nil
         batchSize = nil
         learningRate = 1e-4
+        criticLearningRate = nil
         beta1 = 0
         beta2 = 0.9
         maximumRestarts = 3
@@ -82,6 +86,9 @@ public struct DecoderSettings: Codable, Sendable, Equatable {
         }
         guard learningRate > 0, learningRate.isFinite else {
             throw fail("learningRate is \(learningRate); use a positive finite value (1e-4 is the default)")
+        }
+        if let criticLearningRate, !(criticLearningRate > 0 && criticLearningRate.isFinite) {
+            throw fail("criticLearningRate is \(criticLearningRate); use a positive finite value or leave it unset")
         }
         guard (0..<1).contains(beta1), (0..<1).contains(beta2) else { throw fail("beta1 and beta2 must lie in [0, 1)") }
         guard maximumRestarts >= 0 else { throw fail("maximumRestarts is \(maximumRestarts); use 0 or more") }

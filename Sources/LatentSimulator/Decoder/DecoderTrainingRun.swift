@@ -63,7 +63,8 @@ final class DecoderTrainingRun {
                 conditions.pointer[r * m + j] = (latent.pointer[r * m + j] - c.latentMean[j]) / c.latentDeviation[j]
             }
         }
-        criticOptimizer = Adam(parameters: critic.parameters, learningRate: learningRate,
+        let criticRate = learningRate * (settings.criticLearningRate ?? settings.learningRate) / settings.learningRate
+        criticOptimizer = Adam(parameters: critic.parameters, learningRate: criticRate,
                                beta1: settings.beta1, beta2: settings.beta2)
         generatorOptimizer = Adam(parameters: decoder.parameters, learningRate: learningRate,
                                   beta1: settings.beta1, beta2: settings.beta2)
