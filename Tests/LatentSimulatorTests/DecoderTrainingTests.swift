@@ -116,15 +116,18 @@ struct DecoderTrainingTests {
     /// Through a nonlinear critic the penalty's gradient needs second derivatives; the assembled
     /// loss's analytic gradient wrt every critic weight against central differences of the loss.
     @Test("nonlinear critic: the loss gradient through the penalty matches finite differences",
-          arguments: [Activation.tanh, .swish])
-    func finiteDifferences(_ activation: Activation) {
+          arguments: [Activation.tanh, .swish], [false, true])
+    func finiteDifferences(_ activation: Activation, withDistances: Bool) {
         let (real, fake, condition, mixing) = Self.batch(seed: 31)
         var random = RandomGenerator(seed: 32)
-        let critic = MLP.make(sizes: [8, 6, 5, 1], hidden: activation, generator: &random)
+        // With distance features the critic also sees the distance between the two "atoms" of a row.
+        let distances: DistanceFeatures? = withDistances ? DistanceFeatures(atomCount: 2) : nil
+        let critic = MLP.make(sizes: [8 + (distances?.count ?? 0), 6, 5, 1], hidden: activation, generator: &random)
         func loss() -> (Graph, WassersteinObjective.CriticTerms) {
             let graph = Graph()
             return (graph, WassersteinObjective.criticLoss(graph: graph, critic: critic, real: real, fake: fake,
-                                                          condition: condition, mixing: mixing, penaltyWeight: 10))
+                                                          condition: condition, mixing: mixing, penaltyWeight: 10,
+                                                          distances: distances))
         }
         let (graph, terms) = loss()
         let analytic = graph.gradients(of: terms.loss, withRespectTo: critic.parameters).map { $0.copy() }
@@ -149,6 +152,6 @@ struct DecoderTrainingTests {
                 checked += 1
             }
         }
-        print("finite differences (\(activation)): \(checked) weights, worst scaled error \(worst)")
+        print("finite differences (\(activation), distances \(withDistances)): \(checked) weights, worst scaled error \(worst)")
     }
 }

@@ -13,6 +13,9 @@ public struct DecoderSettings: Codable, Sendable, Equatable {
     /// Widths of the critic's hidden layers (no batch norm: it would couple the samples of a batch,
     /// which the per-sample gradient penalty forbids); nil → three layers of `defaultWidth`.
     public var criticHidden: [Int]?
+    /// Whether the critic also sees interatomic distances of x (`DistanceFeatures`: all pairs up to
+    /// 1,000 of them). Default true: bond lengths and contacts are what a raw-coordinate critic resolves worst.
+    public var criticDistances: Bool
     /// Hidden activation of both networks. ELU: smooth enough for the second derivatives of the
     /// gradient penalty, and cheap in the generator's inference loop.
     public var activation: Activation
@@ -45,6 +48,7 @@ public struct DecoderSettings: Codable, Sendable, Equatable {
         generatorHidden = nil
         criticHidden = nil
         activation = .elu
+        criticDistances = true
         criticSteps = 5
         penaltyWeight = 10
         epochs = nil

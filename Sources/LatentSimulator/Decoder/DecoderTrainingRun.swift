@@ -25,6 +25,7 @@ final class DecoderTrainingRun {
 
     let decoder: CoordinateDecoder
     let critic: Sequential
+    let distances: DistanceFeatures?
     let frames: Matrix
     let conditions: Matrix
     let latent: Matrix
@@ -50,7 +51,9 @@ final class DecoderTrainingRun {
         self.progress = progress
         var generator = RandomGenerator(seed: seed ^ 0x5DEE_CE66_D1CE_5EED)
         let d = frames.cols, m = latent.cols
-        critic = MLP.make(sizes: [d + m] + (settings.criticHidden ?? []) + [1], hidden: settings.activation,
+        distances = settings.criticDistances ? DistanceFeatures(atomCount: d / 3) : nil
+        critic = MLP.make(sizes: [d + m + (distances?.count ?? 0)] + (settings.criticHidden ?? []) + [1],
+                          hidden: settings.activation,
                           output: .identity, generator: &generator)
         critic.name(prefix: "critic.")
         random = generator.split()
@@ -117,7 +120,7 @@ final class DecoderTrainingRun {
         for r in 0..<mixing.rows { mixing.pointer[r] = random.uniform() }
         let terms = WassersteinObjective.criticLoss(graph: graph, critic: critic, real: realBatch, fake: fake,
                                                    condition: conditionBatch, mixing: mixing,
-                                                   penaltyWeight: settings.penaltyWeight)
+                                                   penaltyWeight: settings.penaltyWeight, distances: distances)
         let loss = terms.loss.scalar
         guard loss.isFinite, abs(loss) < Self.explodingLoss else { return nil }
         let gradients = graph.gradients(of: terms.loss, withRespectTo: critic.parameters)
@@ -130,7 +133,8 @@ final class DecoderTrainingRun {
     private func generatorStep() -> Bool {
         graph.reset()
         let fake = generated(recording: true)
-        let loss = WassersteinObjective.generatorLoss(graph: graph, critic: critic, fake: fake, condition: conditionBatch)
+        let loss = WassersteinObjective.generatorLoss(graph: graph, critic: critic, fake: fake, condition: conditionBatch,
+                                                          distances: distances)
         guard loss.scalar.isFinite else { return false }
         let gradients = graph.gradients(of: loss, withRespectTo: decoder.parameters)
         guard gradientNorm(gradients).isFinite else { return false }

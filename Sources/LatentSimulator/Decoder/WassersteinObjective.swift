@@ -28,15 +28,16 @@ public enum WassersteinObjective {
     ///   - real, fake: b × d samples (network units); `condition`: b × m latent rows;
     ///   - mixing: b × 1 interpolation weights ε in [0, 1].
     public static func criticLoss(graph g: Graph, critic: Sequential, real: Matrix, fake: Matrix,
-                                  condition: Matrix, mixing: Matrix, penaltyWeight: Float) -> CriticTerms {
+                                  condition: Matrix, mixing: Matrix, penaltyWeight: Float,
+                                  distances: DistanceFeatures? = nil) -> CriticTerms {
         let b = real.rows, d = real.cols
         precondition(fake.rows == b && fake.cols == d && condition.rows == b && mixing.rows == b && mixing.cols == 1,
                      "criticLoss: batch shapes differ")
         let psi = g.constant(condition)
         // Real and fake rows in one pass of the critic; the interpolates in a second pass, as a
         // variable, so that ∇ₓ̂ D is taken per sample.
-        let pairs = g.concatenate([g.concatenate([g.constant(real), psi], axis: 1),
-                                   g.concatenate([g.constant(fake), psi], axis: 1)], axis: 0)
+        let pairs = g.concatenate([criticInput(g.constant(real), psi, distances),
+                                   criticInput(g.constant(fake), psi, distances)], axis: 0)
         let scores = critic(pairs, training: true)
         let realMean = g.mean(g.slice(scores, rows: 0..<b, cols: nil))
         let fakeMean = g.mean(g.slice(scores, rows: b..<(2 * b), cols: nil))
@@ -45,7 +46,7 @@ public enum WassersteinObjective {
         let fakeTensor = g.constant(fake)
         let mixed = g.add(fakeTensor, g.multiply(g.constant(mixing), g.subtract(g.constant(real), fakeTensor)))
         let interpolates = g.variable(mixed.value)
-        let hatScores = critic(g.concatenate([interpolates, psi], axis: 1), training: true)
+        let hatScores = critic(criticInput(interpolates, psi, distances), training: true)
         let gradient = g.gradients(of: g.sum(hatScores), withRespectTo: [interpolates], createGraph: true)[0]
         // ε = 1e-12 inside the root keeps its derivative finite at a zero gradient.
         let norms = g.sqrt(g.add(g.sum(g.square(gradient), axis: 1), 1e-12))
@@ -58,8 +59,16 @@ public enum WassersteinObjective {
     }
 
     /// L_G = −E[D(fake ⊕ ψ)] for generated rows `fake` (a tensor on `graph`, b × d).
-    public static func generatorLoss(graph g: Graph, critic: Sequential, fake: Tensor, condition: Matrix) -> Tensor {
-        let scores = critic(g.concatenate([fake, g.constant(condition)], axis: 1), training: true)
+    public static func generatorLoss(graph g: Graph, critic: Sequential, fake: Tensor, condition: Matrix,
+                                     distances: DistanceFeatures? = nil) -> Tensor {
+        let scores = critic(criticInput(fake, g.constant(condition), distances), training: true)
         return g.negate(g.mean(scores))
+    }
+
+    /// x ⊕ ψ, with the distance features of x appended when given.
+    public static func criticInput(_ x: Tensor, _ psi: Tensor, _ distances: DistanceFeatures?) -> Tensor {
+        let g = x.graph
+        guard let distances, distances.count > 0 else { return g.concatenate([x, psi], axis: 1) }
+        return g.concatenate([x, psi, distances(x)], axis: 1)
     }
 }
