@@ -7,7 +7,7 @@ import Testing
 /// 100, 32 noise inputs) generator, batched 10,000 rows. The rate is printed, not asserted (no
 /// timed assertions in tests); what is asserted is that batched decoding is finite and that
 /// splitting a batch does not change its result.
-@Suite("Decoder throughput")
+@Suite("Decoder throughput", .serialized)
 struct DecoderSpeedTests {
     /// The default generator for 20 Cα (2 latent + 32 noise → 3 × 100 ELU → 60) and the shape of
     /// lssbench's generator benchmark (3 latent + 50 noise → 3 × 200 swish → 60).
