@@ -3,6 +3,7 @@ import LatentSimulator
 import NeuralNet
 import TestSupport
 import Testing
+import Trajectories
 
 @Suite("cWGAN-GP decoder: archive, divergence, the gradient penalty")
 struct DecoderTrainingTests {
@@ -75,6 +76,40 @@ struct DecoderTrainingTests {
         #expect { try DecoderTrainer.train(latent: latent, positions: positions, reference: DecoderToy.reference,
                                             atomIndices: [0, 1, 2, 3], structure: nil, settings: negative) }
             throws: { ($0 as? LatentSimulatorError)?.kind == .invalidSetting }
+    }
+
+    final class Scores: @unchecked Sendable {
+        private let lock = NSLock()
+        private var values: [Int: Double] = [:]
+        func record(_ epoch: Int, _ score: Double) { lock.lock(); values[epoch] = score; lock.unlock() }
+        var all: [Int: Double] { lock.lock(); defer { lock.unlock() }; return values }
+    }
+
+    @Test("with a structure check, the generator kept is the best-scoring of the second half, and it is the one reported")
+    func structureSelection() throws {
+        var topology = Topology(chains: [Topology.Chain(id: "A")],
+                                residues: [Topology.Residue(name: "TOY", number: 1, chainIndex: 0)])
+        topology.atoms = (0..<4).map { Topology.Atom(name: "C\($0)", element: .carbon, residueIndex: 0) }
+        let check = StructureCheck(topology: topology, atomIndices: [0, 1, 2, 3], reference: DecoderToy.reference)
+        #expect(check.bonds == [AtomPair(0, 1), AtomPair(0, 2)])   // inferred: 0.15 nm apart; atom 3 is 0.21 nm from 0
+        let (latent, positions) = DecoderToy.data(frames: 400, seed: 4)
+        var settings = Self.quickSettings(epochs: 10)
+        settings.structureSampleSize = 200
+        let scores = Scores()
+        let (_, report) = try DecoderTrainer.train(latent: latent, positions: positions, reference: DecoderToy.reference,
+                                                   atomIndices: [0, 1, 2, 3], structure: check, settings: settings) { p in
+            if let bonds = p.monitors["bond-rmsd"], let clash = p.monitors["clash-fraction"], let mirror = p.monitors["mirror-fraction"] {
+                scores.record(p.epoch, bonds + 0.1 * (clash + mirror))
+            }
+        }
+        let structure = try #require(report.structure)
+        #expect(structure.frameCount == 200)
+        let selected = try #require(report.selectedEpoch)
+        let secondHalf = scores.all.filter { 2 * ($0.key + 1) >= 10 }
+        #expect(secondHalf.count == 6)   // every tenth of 10 epochs is every epoch; the second half is epochs 4...9
+        #expect(selected == secondHalf.min { $0.value < $1.value }?.key)
+        // The report's structure is that of the generator kept (same frames, same noise).
+        #expect(structure.bondLengthDeviation + 0.1 * (structure.clashFraction + structure.mirrorFraction) == secondHalf[selected])
     }
 
     static func batch(seed: UInt64) -> (real: Matrix, fake: Matrix, condition: Matrix, mixing: Matrix) {

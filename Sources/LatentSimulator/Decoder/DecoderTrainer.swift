@@ -8,8 +8,9 @@ public enum DecoderTrainer {
     ///   - positions: n × 3a positions in nm of the decoded atoms (unaligned MD frames).
     ///   - reference: a × 3 reference positions of those atoms (nm); frames are superposed on it.
     ///   - atomIndices: which atoms of the full topology the columns hold (kept for the bundle).
-    ///   - structure: checks of generated frames (bonds, clashes, chirality), reported after
-    ///     training and, every tenth of the epochs, through `progress`.
+    ///   - structure: checks of generated frames (bonds, clashes, chirality), run every tenth of
+    ///     the epochs (reported through `progress`) and after training; in the second half of
+    ///     training they choose which epoch's generator is kept (`DecoderTrainingReport.selectedEpoch`).
     /// - Throws: `.invalidSetting`, `.mismatch`, `.insufficientData`, `.numerical` for bad input;
     ///   `.diverged` when every attempt (the first and `settings.maximumRestarts` restarts, each with
     ///   a fresh seed and a tenfold smaller learning rate) produced a non-finite or exploding loss.
@@ -50,7 +51,8 @@ public enum DecoderTrainer {
                 let report = DecoderTrainingReport(
                     wasserstein: history.wasserstein, criticLoss: history.criticLoss,
                     gradientNorm: history.gradientNorm, epochs: history.wasserstein.count, restarts: attempt,
-                    learningRate: learningRate, structure: structureReport, settings: resolved)
+                    learningRate: learningRate, structure: structureReport, settings: resolved,
+                    selectedEpoch: history.selectedEpoch)
                 decoder.releaseBuffers()
                 return (decoder, report)
             }

@@ -16,11 +16,16 @@ public struct DecoderTrainingReport: Sendable, Codable {
     /// Bonds, clashes and chirality of frames generated for the training latents after training
     /// (nil when no `StructureCheck` was given).
     public var structure: StructureReport?
+    /// With a `StructureCheck`: the epoch (0-based) whose generator was kept, the best-scoring of
+    /// the structure evaluations in the second half of training (bond RMS deviation + 0.1 nm ×
+    /// (clash fraction + mirror fraction)); nil without one (the last epoch's generator is kept).
+    public var selectedEpoch: Int?
     /// The settings with every default filled in.
     public var settings: DecoderSettings
 
     public init(wasserstein: [Double], criticLoss: [Double], gradientNorm: [Double], epochs: Int, restarts: Int,
-                learningRate: Float, structure: StructureReport?, settings: DecoderSettings) {
+                learningRate: Float, structure: StructureReport?, settings: DecoderSettings,
+                selectedEpoch: Int? = nil) {
         self.wasserstein = wasserstein
         self.criticLoss = criticLoss
         self.gradientNorm = gradientNorm
@@ -29,5 +34,6 @@ public struct DecoderTrainingReport: Sendable, Codable {
         self.learningRate = learningRate
         self.structure = structure
         self.settings = settings
+        self.selectedEpoch = selectedEpoch
     }
 }
