@@ -1,0 +1,164 @@
+import Dispatch
+import NeuralNet
+
+/// The trained generator of the cWGAN-GP decoder: G(ψ ⊕ z) → coordinates of the decoded atoms,
+/// Kabsch-aligned to the reference and divided by `scaling.scale` (DESIGN.md §1, "Decoder D").
+///
+/// Only the generator is archived (with the latent standardization and the coordinate scaling):
+/// decoding needs nothing else, and a bundle stays small. The critic is discarded after training,
+/// so adversarial training cannot be continued from an archive; retraining starts afresh.
+public final class CoordinateDecoder: ArchivableModel {
+    /// Everything but the weights: architecture, latent standardization, coordinate scaling.
+    public struct Configuration: Codable, Sendable, Equatable {
+        public var latentDimension: Int
+        public var noiseDimension: Int
+        public var hidden: [Int]
+        public var activation: Activation
+        /// Per latent coordinate, the training mean and standard deviation: the generator sees
+        /// (ψ − mean) / deviation, so it works the same for raw SRV coordinates and [0, 1]-scaled ones.
+        public var latentMean: [Float]
+        public var latentDeviation: [Float]
+        public var scaling: CoordinateScaling
+
+        public init(latentDimension: Int, noiseDimension: Int, hidden: [Int], activation: Activation,
+                    latentMean: [Float], latentDeviation: [Float], scaling: CoordinateScaling) {
+            self.latentDimension = latentDimension
+            self.noiseDimension = noiseDimension
+            self.hidden = hidden
+            self.activation = activation
+            self.latentMean = latentMean
+            self.latentDeviation = latentDeviation
+            self.scaling = scaling
+        }
+    }
+
+    public let configuration: Configuration
+    /// [ψ ⊕ z] → hidden → 3a with tanh output (network units in (-1, 1)).
+    public let network: Sequential
+    /// One predictor per worker thread (each with its own buffers, all reading the same weights).
+    private let predictors: [Predictor]
+    /// Per worker, the input buffer of the last batch size it saw.
+    private var inputs: [Matrix?]
+
+    public var latentDimension: Int { configuration.latentDimension }
+    public var noiseDimension: Int { configuration.noiseDimension }
+    public var atomCount: Int { configuration.scaling.atomCount }
+    public var scaling: CoordinateScaling { configuration.scaling }
+    public var parameters: [Parameter] { network.parameters }
+
+    /// A generator with fresh (Glorot-uniform) weights drawn from `seed`.
+    public init(configuration c: Configuration, seed: UInt64) throws {
+        guard c.latentDimension >= 1, c.noiseDimension >= 1, c.hidden.allSatisfy({ $0 >= 1 }),
+              c.latentMean.count == c.latentDimension, c.latentDeviation.count == c.latentDimension,
+              c.latentDeviation.allSatisfy({ $0 > 0 && $0.isFinite }), c.latentMean.allSatisfy(\.isFinite),
+              c.scaling.atomCount >= 1, c.scaling.reference.count == 3 * c.scaling.atomCount,
+              c.scaling.scale > 0, c.scaling.scale.isFinite else {
+            throw LatentSimulatorError(.corruptBundle, "the decoder configuration is inconsistent (latent dimension "
+                                       + "\(c.latentDimension), noise \(c.noiseDimension), hidden \(c.hidden), "
+                                       + "\(c.scaling.atomCount) atoms); retrain the decoder")
+        }
+        configuration = c
+        var generator = RandomGenerator(seed: seed)
+        let sizes = [c.latentDimension + c.noiseDimension] + c.hidden + [3 * c.scaling.atomCount]
+        let generatorNetwork = MLP.make(sizes: sizes, hidden: c.activation, output: .tanh, generator: &generator)
+        generatorNetwork.name(prefix: "generator.")
+        network = generatorNetwork
+        let rows = CoordinateDecoder.chunkRows(sizes: sizes)
+        let workers = (0..<max(1, BLAS.maxThreads)).map { _ in Predictor(generatorNetwork, chunkRows: rows) }
+        predictors = workers
+        inputs = Array(repeating: nil, count: workers.count)
+    }
+
+    public convenience init(configuration: Configuration) throws {
+        try self.init(configuration: configuration, seed: 0)
+    }
+
+    /// Decoded frames for each latent row (n × m): n × 3a positions in nm, in the reference's
+    /// frame. Each row gets its own noise z ~ N(0, I) from `generator`, so the same latent point
+    /// decodes to a different configuration each time, distributed as the data given ψ.
+    /// Runs batched through `Predictor` (no graph), reusing its buffers between calls.
+    public func generate(latent: Matrix, generator: inout RandomGenerator) -> Matrix {
+        let out = Matrix(rows: latent.rows, cols: 3 * atomCount)
+        generate(latent: latent, into: out, generator: &generator)
+        return out
+    }
+
+    /// `generate` into a caller's n × 3a matrix (no allocation after the first call of a size).
+    ///
+    /// Large batches are split into one contiguous block of rows per thread (`BLAS.maxThreads`),
+    /// each run by its own predictor with single-threaded BLAS calls (chunks small enough to stay
+    /// under `BLAS.parallelThreshold`): whole-network parallelism, activations included, instead of
+    /// OpenBLAS's busy-waiting threads inside every small product. The noise is drawn first, in row
+    /// order, so the result does not depend on the thread count.
+    public func generate(latent: Matrix, into output: Matrix, generator: inout RandomGenerator) {
+        precondition(latent.cols == latentDimension,
+                     "generate: latent has \(latent.cols) columns, the decoder takes \(latentDimension)")
+        precondition(output.rows == latent.rows && output.cols == 3 * atomCount, "generate: output shape")
+        let n = latent.rows
+        let parts = n >= 2 * predictors[0].chunkRows ? predictors.count : 1
+        let bounds = (0...parts).map { $0 * n / parts }
+        var blocks: [Matrix] = []
+        for w in 0..<parts {
+            blocks.append(networkInput(latent: latent, rows: bounds[w]..<bounds[w + 1], worker: w, generator: &generator))
+        }
+        let work = DecodingWork(predictors: predictors, inputs: blocks, bounds: bounds, output: output.pointer,
+                                width: output.cols, scale: scaling.scale)
+        if parts == 1 {
+            work.run(0)
+        } else if BLAS.maxThreads > 1 {
+            BLAS.useThreads(forWork: 0)   // single-threaded products from here on, set once before the workers start
+            DispatchQueue.concurrentPerform(iterations: parts) { work.run($0) }
+        } else {
+            DispatchQueue.concurrentPerform(iterations: parts) { work.run($0) }
+        }
+    }
+
+    /// Rows `rows` of the latent batch standardized and joined with fresh noise: rows × (m + k),
+    /// a buffer owned by worker `worker`.
+    func networkInput(latent: Matrix, rows: Range<Int>, worker: Int, generator: inout RandomGenerator) -> Matrix {
+        let m = latentDimension, k = noiseDimension, width = m + k, n = rows.count
+        let x: Matrix
+        if let existing = inputs[worker], existing.rows == n { x = existing } else {
+            x = Matrix(rows: n, cols: width)
+            inputs[worker] = x
+        }
+        let mean = configuration.latentMean, deviation = configuration.latentDeviation
+        let inverse = deviation.map { 1 / $0 }
+        for (r, source) in rows.enumerated() {
+            let row = x.pointer + r * width, values = latent.pointer + source * m
+            for j in 0..<m { row[j] = (values[j] - mean[j]) * inverse[j] }
+            GaussianNoise.fill(row + m, count: k, generator: &generator)
+        }
+        return x
+    }
+
+    /// Rows per predictor chunk: as many as keep the largest layer product (rows × in × out) under
+    /// BLAS's parallel threshold, so each worker's products stay single-threaded; 16 to 512.
+    static func chunkRows(sizes: [Int]) -> Int {
+        let largest = zip(sizes, sizes.dropFirst()).map { $0 * $1 }.max() ?? 1
+        return min(512, max(16, (BLAS.parallelThreshold - 1) / max(largest, 1)))
+    }
+
+    /// Drops the buffers kept for batch sizes seen so far.
+    public func releaseBuffers() {
+        inputs = Array(repeating: nil, count: predictors.count)
+        for p in predictors { p.releaseBuffers() }
+    }
+}
+
+/// One decoding batch split by rows among workers; each worker touches only its own predictor,
+/// input block and rows of the output.
+private struct DecodingWork: @unchecked Sendable {
+    let predictors: [Predictor]
+    let inputs: [Matrix]
+    let bounds: [Int]
+    let output: UnsafeMutablePointer<Float>
+    let width: Int
+    let scale: Float
+
+    func run(_ worker: Int) {
+        let y = predictors[worker].predict(inputs[worker])
+        let target = output + bounds[worker] * width, source = y.pointer, s = scale
+        for i in 0..<y.count { target[i] = source[i] * s }
+    }
+}

@@ -1,0 +1,108 @@
+import NeuralNet
+
+/// Settings of the cWGAN-GP decoder. Anything left nil follows the amount of data (`DataRegime`)
+/// and the number of decoded atoms; the optimizer defaults are those of WGAN-GP (Gulrajani et al.
+/// 2017, Algorithm 1: Adam with α = 1e-4, β₁ = 0, β₂ = 0.9, n_critic = 5, λ = 10).
+public struct DecoderSettings: Codable, Sendable, Equatable {
+    /// Dimension of the generator's Gaussian noise z. Default 32: the conditional spread of a
+    /// structure given ψ (fast bond, angle and side-chain motions) has many directions, and the
+    /// generator cannot produce more independent directions of spread than it gets noise inputs.
+    public var noiseDimension: Int
+    /// Widths of the generator's hidden layers; nil → three layers of `defaultWidth`.
+    public var generatorHidden: [Int]?
+    /// Widths of the critic's hidden layers (no batch norm: it would couple the samples of a batch,
+    /// which the per-sample gradient penalty forbids); nil → three layers of `defaultWidth`.
+    public var criticHidden: [Int]?
+    /// Whether the critic also sees interatomic distances of x (`DistanceFeatures`: all pairs up to
+    /// 1,000 of them). Default true: bond lengths and contacts are what a raw-coordinate critic resolves worst.
+    public var criticDistances: Bool
+    /// Hidden activation of both networks. ELU: smooth enough for the second derivatives of the
+    /// gradient penalty, and cheap in the generator's inference loop.
+    public var activation: Activation
+    /// Critic updates per generator update (n_critic).
+    public var criticSteps: Int
+    /// Weight λ of the gradient penalty λ (‖∇ₓ̂ D(x̂, ψ)‖ − 1)².
+    public var penaltyWeight: Float
+    /// Passes of the critic over the training frames; nil → `DataRegime.epochs`.
+    public var epochs: Int?
+    /// Frames per critic mini-batch; nil → `DataRegime.batchSize`, at most 256 (GANs want many
+    /// small steps more than exact gradients).
+    public var batchSize: Int?
+    /// Adam's step size for both networks.
+    public var learningRate: Float
+    /// The critic's step size when it should differ from the generator's (two time-scale update
+    /// rule, Heusel et al. 2017); nil → `learningRate`.
+    public var criticLearningRate: Float?
+    /// Adam's β₁ (0 in WGAN-GP: momentum destabilizes the adversarial game) and β₂.
+    public var beta1: Float
+    public var beta2: Float
+    /// Restarts with a fresh seed and a tenfold lower learning rate after a divergence, before
+    /// `LatentSimulatorError(.diverged)` is thrown.
+    public var maximumRestarts: Int
+    /// Frames generated to evaluate structure (bonds, clashes, chirality) during and after training.
+    public var structureSampleSize: Int
+    public var seed: UInt64
+
+    public init(seed: UInt64 = 0) {
+        noiseDimension = 32
+        generatorHidden = nil
+        criticHidden = nil
+        activation = .elu
+        criticDistances = true
+        criticSteps = 5
+        penaltyWeight = 10
+        epochs = nil
+        batchSize = nil
+        learningRate = 1e-4
+        criticLearningRate = nil
+        beta1 = 0
+        beta2 = 0.9
+        maximumRestarts = 3
+        structureSampleSize = 2000
+        self.seed = seed
+    }
+
+    /// Hidden width when none is given: the data regime's width (32 to 100), widened to the number
+    /// of output coordinates (3a) for large molecules, at most 512.
+    public static func defaultWidth(frames: Int, atoms: Int) -> Int {
+        min(512, max(DataRegime(pairs: frames).width, 3 * atoms))
+    }
+
+    /// The settings with every nil filled in for `frames` training frames of `atoms` atoms.
+    public func resolved(frames: Int, atoms: Int) -> DecoderSettings {
+        var s = self
+        let regime = DataRegime(pairs: frames)
+        let width = DecoderSettings.defaultWidth(frames: frames, atoms: atoms)
+        s.generatorHidden = generatorHidden ?? [width, width, width]
+        s.criticHidden = criticHidden ?? [width, width, width]
+        s.epochs = epochs ?? regime.epochs
+        s.batchSize = min(batchSize ?? min(256, regime.batchSize), max(frames, 2))
+        return s
+    }
+
+    /// Throws `.invalidSetting` naming the first setting out of its range.
+    func validate() throws {
+        func fail(_ text: String) -> LatentSimulatorError { LatentSimulatorError(.invalidSetting, "decoder: " + text) }
+        guard noiseDimension >= 1 else { throw fail("noiseDimension is \(noiseDimension); use at least 1") }
+        guard criticSteps >= 1 else { throw fail("criticSteps is \(criticSteps); use at least 1 (5 is the WGAN-GP default)") }
+        guard penaltyWeight >= 0, penaltyWeight.isFinite else {
+            throw fail("penaltyWeight is \(penaltyWeight); use a finite value ≥ 0 (10 is the WGAN-GP default)")
+        }
+        guard learningRate > 0, learningRate.isFinite else {
+            throw fail("learningRate is \(learningRate); use a positive finite value (1e-4 is the default)")
+        }
+        if let criticLearningRate, !(criticLearningRate > 0 && criticLearningRate.isFinite) {
+            throw fail("criticLearningRate is \(criticLearningRate); use a positive finite value or leave it unset")
+        }
+        guard (0..<1).contains(beta1), (0..<1).contains(beta2) else { throw fail("beta1 and beta2 must lie in [0, 1)") }
+        guard maximumRestarts >= 0 else { throw fail("maximumRestarts is \(maximumRestarts); use 0 or more") }
+        if let epochs, epochs < 1 { throw fail("epochs is \(epochs); use at least 1 or leave it unset") }
+        if let batchSize, batchSize < 2 { throw fail("batchSize is \(batchSize); use at least 2 or leave it unset") }
+        for (name, widths) in [("generatorHidden", generatorHidden), ("criticHidden", criticHidden)] {
+            if let widths, widths.contains(where: { $0 < 1 }) {
+                throw fail("\(name) \(widths) holds a width below 1; give positive widths or leave it unset")
+            }
+        }
+        guard structureSampleSize >= 1 else { throw fail("structureSampleSize must be at least 1") }
+    }
+}

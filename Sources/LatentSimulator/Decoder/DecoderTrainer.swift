@@ -1,0 +1,126 @@
+import Foundation
+import NeuralNet
+
+/// Trains the cWGAN-GP decoder on MD frames and their latent coordinates.
+public enum DecoderTrainer {
+    /// - Parameters:
+    ///   - latent: n × m latent coordinates of the frames.
+    ///   - positions: n × 3a positions in nm of the decoded atoms (unaligned MD frames).
+    ///   - reference: a × 3 reference positions of those atoms (nm); frames are superposed on it.
+    ///   - atomIndices: which atoms of the full topology the columns hold (kept for the bundle).
+    ///   - structure: checks of generated frames (bonds, clashes, chirality), run every tenth of
+    ///     the epochs (reported through `progress`) and after training; in the second half of
+    ///     training they choose which epoch's generator is kept (`DecoderTrainingReport.selectedEpoch`).
+    /// - Throws: `.invalidSetting`, `.mismatch`, `.insufficientData`, `.numerical` for bad input;
+    ///   `.diverged` when every attempt (the first and `settings.maximumRestarts` restarts, each with
+    ///   a fresh seed and a tenfold smaller learning rate) produced a non-finite or exploding loss.
+    public static func train(latent: Matrix, positions: Matrix, reference: [Float], atomIndices: [Int],
+                             structure: StructureCheck?, settings: DecoderSettings,
+                             progress: ProgressHandler? = nil) throws -> (decoder: CoordinateDecoder, report: DecoderTrainingReport) {
+        try settings.validate()
+        try validate(latent: latent, positions: positions, reference: reference, atomIndices: atomIndices,
+                     structure: structure)
+        let n = positions.rows, a = atomIndices.count
+        let resolved = settings.resolved(frames: n, atoms: a)
+        let scaling = CoordinateScaling(reference: reference, atomIndices: atomIndices, trainingFrames: positions)
+        let frames = scaling.normalize(scaling.align(positions))
+        let (mean, deviation) = standardization(of: latent)
+
+        var seeds = RandomGenerator(seed: settings.seed)
+        var lastProblem = ""
+        for attempt in 0...resolved.maximumRestarts {
+            let learningRate = resolved.learningRate / Float(pow(10, Double(attempt)))
+            let seed = attempt == 0 ? settings.seed : seeds.next()
+            let configuration = CoordinateDecoder.Configuration(
+                latentDimension: latent.cols, noiseDimension: resolved.noiseDimension,
+                hidden: resolved.generatorHidden ?? [], activation: resolved.activation,
+                latentMean: mean, latentDeviation: deviation, scaling: scaling)
+            let decoder = try CoordinateDecoder(configuration: configuration, seed: seed)
+            let run = DecoderTrainingRun(decoder: decoder, frames: frames, latent: latent, settings: resolved,
+                                         learningRate: learningRate, seed: seed, attempt: attempt,
+                                         structure: structure, progress: progress)
+            switch run.train() {
+            case .diverged(let problem):
+                lastProblem = problem
+                continue
+            case .finished(let history):
+                var structureReport: StructureReport?
+                if let structure {
+                    structureReport = run.evaluateStructure(structure)
+                }
+                let report = DecoderTrainingReport(
+                    wasserstein: history.wasserstein, criticLoss: history.criticLoss,
+                    gradientNorm: history.gradientNorm, epochs: history.wasserstein.count, restarts: attempt,
+                    learningRate: learningRate, structure: structureReport, settings: resolved,
+                    selectedEpoch: history.selectedEpoch)
+                decoder.releaseBuffers()
+                return (decoder, report)
+            }
+        }
+        throw LatentSimulatorError(.diverged, "decoder training diverged in all \(resolved.maximumRestarts + 1) attempts "
+                                   + "(learning rates \(resolved.learningRate) down to "
+                                   + "\(resolved.learningRate / Float(pow(10, Double(resolved.maximumRestarts))))): "
+                                   + "\(lastProblem); lower decoder learningRate or check the positions for outliers")
+    }
+
+    static func validate(latent: Matrix, positions: Matrix, reference: [Float], atomIndices: [Int],
+                         structure: StructureCheck?) throws {
+        guard !atomIndices.isEmpty else {
+            throw LatentSimulatorError(.invalidSetting, "decoder: no atoms selected for decoding; select Cα or heavy atoms")
+        }
+        guard positions.cols == 3 * atomIndices.count, reference.count == 3 * atomIndices.count else {
+            throw LatentSimulatorError(.mismatch, "decoder: \(atomIndices.count) selected atoms need \(3 * atomIndices.count) "
+                                       + "values per frame, positions have \(positions.cols) and the reference \(reference.count)")
+        }
+        guard latent.rows == positions.rows else {
+            throw LatentSimulatorError(.mismatch, "decoder: \(latent.rows) latent rows for \(positions.rows) frames; "
+                                       + "encode exactly the frames given as positions")
+        }
+        guard latent.cols >= 1 else {
+            throw LatentSimulatorError(.invalidSetting, "decoder: the latent space has no dimensions")
+        }
+        guard positions.rows >= 10 else {
+            throw LatentSimulatorError(.insufficientData, "decoder: \(positions.rows) frames are too few to train a "
+                                       + "generative model; give at least 10 (thousands for a useful one)")
+        }
+        if let structure, structure.atomCount != atomIndices.count {
+            throw LatentSimulatorError(.mismatch, "decoder: the structure check covers \(structure.atomCount) atoms, "
+                                       + "the decoder \(atomIndices.count); build it with the same atomIndices")
+        }
+        if let bad = firstNonFinite(positions) {
+            throw LatentSimulatorError(.numerical, "decoder: positions of frame \(bad / positions.cols) hold a non-finite "
+                                       + "value; remove or repair that frame")
+        }
+        if let bad = firstNonFinite(latent) {
+            throw LatentSimulatorError(.numerical, "decoder: latent row \(bad / latent.cols) holds a non-finite value")
+        }
+        guard reference.allSatisfy(\.isFinite) else {
+            throw LatentSimulatorError(.numerical, "decoder: the reference structure holds a non-finite coordinate")
+        }
+    }
+
+    static func firstNonFinite(_ m: Matrix) -> Int? {
+        for i in 0..<m.count where !m.pointer[i].isFinite { return i }
+        return nil
+    }
+
+    /// Per column mean and standard deviation (1 for a constant column), in Float64.
+    static func standardization(of latent: Matrix) -> (mean: [Float], deviation: [Float]) {
+        let n = latent.rows, m = latent.cols
+        var mean = [Double](repeating: 0, count: m), square = [Double](repeating: 0, count: m)
+        for r in 0..<n {
+            for j in 0..<m {
+                let v = Double(latent.pointer[r * m + j])
+                mean[j] += v
+                square[j] += v * v
+            }
+        }
+        var deviation = [Float](repeating: 1, count: m)
+        for j in 0..<m {
+            mean[j] /= Double(max(n, 1))
+            let variance = square[j] / Double(max(n, 1)) - mean[j] * mean[j]
+            if variance > 1e-12 { deviation[j] = Float(variance.squareRoot()) }
+        }
+        return (mean.map { Float($0) }, deviation)
+    }
+}
