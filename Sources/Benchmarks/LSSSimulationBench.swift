@@ -23,7 +23,7 @@ enum LSSSimulationBench {
     /// (K · steps / time), and that rate in flops over the best of a 100×100×100 sgemm on 1 and
     /// 2 threads, measured in the same run.
     static func sampler(_ settings: BenchSettings) throws -> (stepsPerSecond: Double, flopFraction: Double) {
-        let k = 100, steps = settings.quick ? 2000 : 20_000
+        let k = 100, steps = settings.quick ? 2000 : 10_000
         var generator = RandomGenerator(seed: 21)
         let propagator = try LSSBenchModels.propagator(generator: &generator)
         let starts = Matrix(rows: k, cols: LSSBenchData.latent, repeating: 0.5)
