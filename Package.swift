@@ -88,7 +88,7 @@ let applicationTargets: [Target] = [
         .product(name: "TOMLKit", package: "TOMLKit"),
         .product(name: "Logging", package: "swift-log"),
     ]),
-    .target(name: "Benchmarks", dependencies: ["NeuralNet", "Trajectories", "Kinetics", "CBLAS"],
+    .target(name: "Benchmarks", dependencies: ["NeuralNet", "Trajectories", "Kinetics", "LatentSimulator", "CBLAS"],
             swiftSettings: kernels),
 
     // `lss analyze` run as a user runs it: the built binary, checked against exact answers and deeptime.

@@ -6,7 +6,9 @@ Usage:
                              [--python PY] [--swift-args ARGS]
                              [--torch-args ARGS] [--json]
 
-WHAT is blas, mlp, generator, sampler, elementwise or all (default all).
+WHAT is blas, mlp, generator, sampler, elementwise, lss or all (default all).
+`lss` (the Latent Space Simulator networks, bench/lss/README.md) runs
+bench/pytorch/lss_bench.py on the PyTorch side instead of bench.py.
 Each of R repeats (default 5) runs both sides once, alternating which goes
 first, so slow drift on the machine hits both equally:
 
@@ -39,12 +41,18 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 BENCH_PY = HERE / "pytorch" / "bench.py"
+LSS_BENCH_PY = HERE / "pytorch" / "lss_bench.py"
 DEFAULT_SWIFT = REPO / ".build" / "release" / "lss"
 
 # Units where a smaller number is better; every other unit is a rate.
 LOWER_IS_BETTER = {"us", "ms", "s", "ns", "ns/element", "ns/row", "us/step"}
 
-WORKLOADS = ["elementwise", "blas", "mlp", "generator", "sampler"]
+WORKLOADS = ["elementwise", "blas", "mlp", "generator", "sampler", "lss"]
+
+
+def torch_script(what):
+    """The PyTorch script that mirrors `lss bench WHAT`."""
+    return LSS_BENCH_PY if what == "lss" else BENCH_PY
 
 DASH = "\u2013"  # en dash for a missing value
 
@@ -120,7 +128,7 @@ def fmt(value):
 def main(argv=None):
     p = argparse.ArgumentParser(description="Compare lss and PyTorch benchmarks.")
     p.add_argument("what", nargs="?", default="all",
-                   help="blas|mlp|generator|sampler|elementwise|all (default all)")
+                   help="blas|mlp|generator|sampler|elementwise|lss|all (default all)")
     p.add_argument("--repeats", "-r", type=int, default=5, help="interleaved repeats (default 5)")
     p.add_argument("--swift-cmd", default=os.environ.get("SWIFT_CMD"),
                    help="lss command (default $SWIFT_CMD or <repo>/.build/release/lss)")
@@ -149,7 +157,7 @@ def main(argv=None):
     def commands(what):
         return {
             "lss": swift + ["bench", what, "--json"] + shlex.split(args.swift_args),
-            "pytorch": [python, str(BENCH_PY), what, "--json"] + shlex.split(args.torch_args),
+            "pytorch": [python, str(torch_script(what)), what, "--json"] + shlex.split(args.torch_args),
         }
 
     # (bench, metric) -> {"unit": ..., "lss": [...], "pytorch": [...]}, in first-seen order.

@@ -3,7 +3,7 @@ import NeuralNet
 /// The microbenchmarks behind `lss bench`. Each workload mirrors one in bench/pytorch/bench.py
 /// under the same metric names, so bench/compare.py can put them side by side.
 public enum BenchSuite {
-    public static let names = ["elementwise", "blas", "mlp", "generator", "sampler", "io", "kinetics"]
+    public static let names = ["elementwise", "blas", "mlp", "generator", "sampler", "io", "kinetics", "lss"]
 
     /// Runs one named benchmark ("all" runs every one), reporting each figure as it is measured.
     public static func run(_ name: String, settings: BenchSettings, report: (BenchResult) -> Void) throws {
@@ -17,6 +17,7 @@ public enum BenchSuite {
         case "sampler": SamplerBench.run(settings, report)
         case "io": try IOBench.run(settings, report)
         case "kinetics": try KineticsBench.run(settings, report)
+        case "lss": try LSSBench.run(settings, report)
         default: throw UnknownBenchmark(name: name)
         }
     }
