@@ -35,4 +35,12 @@ public struct SRVLagScore: Sendable, Codable, Equatable {
     public var standardError: Double
     /// The per-fold scores.
     public var foldScores: [Double]
+
+    public init(lag: Int, dimension: Int, mean: Double, standardError: Double, foldScores: [Double]) {
+        self.lag = lag
+        self.dimension = dimension
+        self.mean = mean
+        self.standardError = standardError
+        self.foldScores = foldScores
+    }
 }

@@ -90,7 +90,7 @@ enum KineticComparison {
         if let error = c.model.error, c.model.value.isFinite, error > 0.5 * abs(c.model.value) {
             reasons.append("ensemble members disagree by more than half the value")
         }
-        if c.model.value.isFinite, c.model.value < step {
+        if min(c.md.value, c.model.value) < step {
             reasons.append("it is shorter than one MDN step (\(String(format: "%g", step)) ps)")
         }
         if c.model.error == nil { reasons.append("the ensemble gave no spread (one member, or fits failed)") }
