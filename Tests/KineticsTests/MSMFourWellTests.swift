@@ -9,7 +9,7 @@ import TestSupport
 ///
 /// The simulations take 10⁷ and 3·10⁶ steps (about 1 s in a release build, ~30 s in a debug one), so
 /// these tests run in optimized builds only (CI runs `swift test -c release`).
-@Suite(.enabled(if: MSMTestData.optimizedBuild, "simulation-heavy: run with swift test -c release"))
+@Suite(.enabled(if: BuildConfiguration.isOptimized, "simulation-heavy: run with swift test -c release"))
 struct MSMFourWellTests {
     static let timeStep = 1e-3
     /// 100 bins on [-1.1, 1.1] (DESIGN.md §9's 1-D histogram); exp(-V) at ±1.1 is below 10⁻³ of its

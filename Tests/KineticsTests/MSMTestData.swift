@@ -59,14 +59,3 @@ enum MSMTestData {
         try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: path))
     }
 }
-
-extension MSMTestData {
-    /// Whether the tests were compiled with optimization (release): simulation-heavy tests need it.
-    static var optimizedBuild: Bool {
-        #if DEBUG
-        return false
-        #else
-        return true
-        #endif
-    }
-}

@@ -3,11 +3,12 @@ import Kinetics
 import LatentSimulator
 import NeuralNet
 import Testing
+import TestSupport
 
 /// The MDN propagator on Brownian dynamics in the four-well potential (D = kT = 1, dt = 10⁻³,
 /// Euler-Maruyama, `BrownianDynamics1D`, as in Kinetics' MSMFourWellTests), the latent coordinate
 /// being x itself (no encoder), against the exact answers of `SmoluchowskiReference`.
-@Suite(.enabled(if: PropagatorTestSupport.optimizedBuild, "training-heavy: run with swift test -c release"))
+@Suite(.enabled(if: BuildConfiguration.isOptimized, "training-heavy: run with swift test -c release"))
 struct FourWellPropagatorTests {
     static let timeStep = 1e-3
 

@@ -5,7 +5,7 @@ import Testing
 import TestSupport
 
 @Suite("MDN archive round trips, determinism and divergence",
-       .enabled(if: PropagatorTestSupport.optimizedBuild, "training: run with swift test -c release"))
+       .enabled(if: BuildConfiguration.isOptimized, "training: run with swift test -c release"))
 struct MDNArchiveTests {
     static func smallSettings(seed: UInt64) -> MDNSettings {
         var settings = MDNSettings(lag: 2, components: 4, seed: seed)

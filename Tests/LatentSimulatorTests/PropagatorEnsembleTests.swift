@@ -2,6 +2,7 @@ import Foundation
 import LatentSimulator
 import NeuralNet
 import Testing
+import TestSupport
 
 @Suite("MDN ensemble uncertainty and rollout speed")
 struct PropagatorEnsembleTests {
@@ -44,7 +45,7 @@ struct PropagatorEnsembleTests {
     /// inside (measured ratio in the report), and the score does not change when one member's
     /// components are relabelled (its last layer's columns permuted): the densities are the same,
     /// so the scores agree to Float rounding (bound 10⁻⁴ relative).
-    @Test(.enabled(if: PropagatorTestSupport.optimizedBuild, "training: run with swift test -c release"))
+    @Test(.enabled(if: BuildConfiguration.isOptimized, "training: run with swift test -c release"))
     func scoresOutsideTheDataHigherAndIgnoresRelabelling() throws {
         let data = try PropagatorTestSupport.ornsteinUhlenbeck(trajectories: 6, frames: 1500, seed: 21)
         var settings = MDNSettings(lag: 1, components: 5, seed: 4)
@@ -88,7 +89,7 @@ struct PropagatorEnsembleTests {
     /// The paper's network size, 3 → 100 → 100 → 168 (24 components in 3-D), untrained (last layer
     /// scaled by 0.1 as in the sampler benchmark): 100 trajectories of 5000 steps stay finite and in
     /// the box. Prints the throughput (no timed assertion).
-    @Test(.enabled(if: PropagatorTestSupport.optimizedBuild, "speed: run with swift test -c release"))
+    @Test(.enabled(if: BuildConfiguration.isOptimized, "speed: run with swift test -c release"))
     func paperSizedRolloutsStayInTheBox() throws {
         let scaler = LatentScaler(factors: [0.4, 0.4, 0.4], offsets: [0.5, 0.5, 0.5], margin: 0.05)
         let configuration = MDNPropagator.Configuration(dimension: 3, components: 24, lag: 1, hiddenLayers: [100, 100],

@@ -5,17 +5,6 @@ import Testing
 
 /// Helpers shared by the MDN propagator tests.
 enum PropagatorTestSupport {
-    /// Whether the tests were compiled with optimization: training tests need release builds.
-    static var optimizedBuild: Bool {
-        #if DEBUG
-        return false
-        #else
-        return true
-        #endif
-    }
-}
-
-extension PropagatorTestSupport {
     /// A propagator whose mixture does not depend on the input: the last layer's weights are zero and
     /// its bias is `raw` (C logits, C·m mean pre-activations, C·m scale pre-activations).
     static func constantMixture(raw: [Float], dimension: Int, components: Int, scaler: LatentScaler,

@@ -3,10 +3,11 @@ import Kinetics
 import LatentSimulator
 import NeuralNet
 import Testing
+import TestSupport
 
 /// The SRV on Brownian dynamics in the four-well potential, against the exact time scale of the
 /// Euler-Maruyama chain (`SmoluchowskiReference`, ~844 steps).
-@Suite(.enabled(if: SRVTestData.optimizedBuild, "training-heavy: run with swift test -c release"))
+@Suite(.enabled(if: BuildConfiguration.isOptimized, "training-heavy: run with swift test -c release"))
 struct SRVFourWellTests {
     /// 10 trajectories of 10⁴ frames, a frame every 20 steps (2·10⁶ steps, half started in the left
     /// well, half in the right), features (x, x², x³), tanh layers [16, 16], 3 outputs, lag 10 frames

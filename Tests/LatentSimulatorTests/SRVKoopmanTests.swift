@@ -3,6 +3,7 @@ import Kinetics
 import LatentSimulator
 import NeuralNet
 import Testing
+import TestSupport
 
 /// The weighted VAMP-2 loss of Koopman-reweighted training, and reweighting on data that did not
 /// start in equilibrium.
@@ -72,7 +73,7 @@ struct SRVKoopmanTests {
     /// within 12 % (the Kinetics test of reweighted TICA on 40 bin indicators of similar data
     /// measured 868 against 775 unweighted). Measured here: 873 reweighted (+3.3 %), 789 unweighted
     /// (−6.6 %); the statistical error of 10⁶ steps of short runs is a few per cent.
-    @Test(.enabled(if: SRVTestData.optimizedBuild, "training-heavy: run with swift test -c release"))
+    @Test(.enabled(if: BuildConfiguration.isOptimized, "training-heavy: run with swift test -c release"))
     func reweightingRecoversTheEquilibriumTimescale() throws {
         let saveEvery = 10
         let (_, data) = try SRVTestData.fourWell(trajectories: 500, frames: 200, saveEvery: saveEvery,

@@ -9,7 +9,7 @@ import TestSupport
 /// its features, so its Float64 basis must be TICA's (reversible) or VAMP's (non-reversible), here
 /// computed by deeptime 0.4.5 on the same data; and its cross-validated lag scan must follow the
 /// analytic eigenvalues a_i^τ of a linear process.
-@Suite(.enabled(if: SRVTestData.optimizedBuild, "training-heavy: run with swift test -c release"))
+@Suite(.enabled(if: BuildConfiguration.isOptimized, "training-heavy: run with swift test -c release"))
 struct SRVLinearTests {
     struct Reference: Decodable {
         var eigenvalues: [Double]

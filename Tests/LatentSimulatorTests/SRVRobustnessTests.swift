@@ -6,7 +6,7 @@ import Testing
 import TestSupport
 
 /// Saving and loading, divergence, refused input, restarts and split hygiene of the SRV.
-@Suite(.enabled(if: SRVTestData.optimizedBuild, "training-heavy: run with swift test -c release"))
+@Suite(.enabled(if: BuildConfiguration.isOptimized, "training-heavy: run with swift test -c release"))
 struct SRVRobustnessTests {
     static func smallFourWell() throws -> TrajectoryData {
         try SRVTestData.fourWell(trajectories: 2, frames: 3000, saveEvery: 20, start: { $0 == 0 ? -0.75 : 0.7 },

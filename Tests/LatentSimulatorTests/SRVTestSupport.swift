@@ -5,15 +5,6 @@ import NeuralNet
 
 /// Data sets with known answers for the SRV tests.
 enum SRVTestData {
-    /// Whether the tests were compiled with optimization: the training tests need a release build.
-    static var optimizedBuild: Bool {
-        #if DEBUG
-        return false
-        #else
-        return true
-        #endif
-    }
-
     /// Brownian dynamics in the four-well potential (D = kT = 1, dt = 10⁻³, Euler-Maruyama), a frame
     /// every `saveEvery` steps, as features (x, x², x³): a nonlinear embedding of the position in
     /// which the slowest eigenfunction (a smoothed step across the central barrier) is not linear.
