@@ -16,9 +16,17 @@ public struct DecoderSettings: Codable, Sendable, Equatable {
     /// Whether the critic also sees interatomic distances of x (`DistanceFeatures`: all pairs up to
     /// 1,000 of them). Default true: bond lengths and contacts are what a raw-coordinate critic resolves worst.
     public var criticDistances: Bool
+    /// Weight w of the generator's distance-moment term (`DistanceMomentMatch`): batch means and
+    /// standard deviations of the critic's distances matched to the real batch in units of each
+    /// distance's training fluctuation. nil → `defaultDistanceMomentWeight`; 0 turns it off
+    /// (a plain cWGAN-GP).
+    public var distanceMomentWeight: Float?
     /// Hidden activation of both networks. ELU: smooth enough for the second derivatives of the
     /// gradient penalty, and cheap in the generator's inference loop.
     public var activation: Activation
+    /// Measured on alanine dipeptide (heavy atoms, bench/lss/alanine-acceptance.sh): with w = 0
+    /// the mean of the terminal N–CH3 bond is off by 16 MD standard deviations; see bench/lss/README.md.
+    public static let defaultDistanceMomentWeight: Float = 1
     /// Critic updates per generator update (n_critic).
     public var criticSteps: Int
     /// Weight λ of the gradient penalty λ (‖∇ₓ̂ D(x̂, ψ)‖ − 1)².
@@ -49,6 +57,7 @@ public struct DecoderSettings: Codable, Sendable, Equatable {
         criticHidden = nil
         activation = .elu
         criticDistances = true
+        distanceMomentWeight = nil
         criticSteps = 5
         penaltyWeight = 10
         epochs = nil
@@ -76,6 +85,7 @@ public struct DecoderSettings: Codable, Sendable, Equatable {
         s.generatorHidden = generatorHidden ?? [width, width, width]
         s.criticHidden = criticHidden ?? [width, width, width]
         s.epochs = epochs ?? regime.epochs
+        s.distanceMomentWeight = distanceMomentWeight ?? DecoderSettings.defaultDistanceMomentWeight
         s.batchSize = min(batchSize ?? min(256, regime.batchSize), max(frames, 2))
         return s
     }
@@ -87,6 +97,9 @@ public struct DecoderSettings: Codable, Sendable, Equatable {
         guard criticSteps >= 1 else { throw fail("criticSteps is \(criticSteps); use at least 1 (5 is the WGAN-GP default)") }
         guard penaltyWeight >= 0, penaltyWeight.isFinite else {
             throw fail("penaltyWeight is \(penaltyWeight); use a finite value ≥ 0 (10 is the WGAN-GP default)")
+        }
+        if let w = distanceMomentWeight, !(w >= 0 && w.isFinite) {
+            throw fail("distanceMomentWeight is \(w); use a finite value ≥ 0 (0 turns the term off) or leave it unset")
         }
         guard learningRate > 0, learningRate.isFinite else {
             throw fail("learningRate is \(learningRate); use a positive finite value (1e-4 is the default)")

@@ -28,6 +28,7 @@ final class DecoderTrainingRun {
     let decoder: CoordinateDecoder
     let critic: Sequential
     let distances: DistanceFeatures?
+    let distanceMoments: DistanceMomentMatch?
     let frames: Matrix
     let conditions: Matrix
     let latent: Matrix
@@ -54,6 +55,10 @@ final class DecoderTrainingRun {
         var generator = RandomGenerator(seed: seed ^ 0x5DEE_CE66_D1CE_5EED)
         let d = frames.cols, m = latent.cols
         distances = settings.criticDistances ? DistanceFeatures(atomCount: d / 3) : nil
+        let momentWeight = settings.distanceMomentWeight ?? DecoderSettings.defaultDistanceMomentWeight
+        distanceMoments = momentWeight > 0
+            ? DistanceMomentMatch(frames: frames, features: distances ?? DistanceFeatures(atomCount: d / 3), weight: momentWeight)
+            : nil
         critic = MLP.make(sizes: [d + m + (distances?.count ?? 0)] + (settings.criticHidden ?? []) + [1],
                           hidden: settings.activation,
                           output: .identity, generator: &generator)
@@ -153,8 +158,11 @@ final class DecoderTrainingRun {
     private func generatorStep() -> Bool {
         graph.reset()
         let fake = generated(recording: true)
-        let loss = WassersteinObjective.generatorLoss(graph: graph, critic: critic, fake: fake, condition: conditionBatch,
-                                                          distances: distances)
+        var loss = WassersteinObjective.generatorLoss(graph: graph, critic: critic, fake: fake, condition: conditionBatch,
+                                                      distances: distances)
+        if let distanceMoments {
+            loss = graph.add(loss, distanceMoments.loss(graph: graph, fake: fake, real: realBatch))
+        }
         guard loss.scalar.isFinite else { return false }
         let gradients = graph.gradients(of: loss, withRespectTo: decoder.parameters)
         guard gradientNorm(gradients).isFinite else { return false }

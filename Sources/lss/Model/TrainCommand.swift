@@ -46,6 +46,10 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Epochs of the decoder (default: adapted to the amount of data).")
     var decoderEpochs: Int?
 
+    @Option(help: ArgumentHelp("Weight of the decoder's distance-moment term: generated bond and pair distances matched "
+                               + "to MD in units of their thermal fluctuation (0: a plain cWGAN-GP).", valueName: "W"))
+    var distanceMomentWeight: Float?
+
     @Option(help: "SRV random restarts; the best by validation VAMP-2 is kept.")
     var restarts = 3
 
@@ -89,6 +93,9 @@ struct TrainCommand: ParsableCommand {
         guard restarts >= 1 else { throw ValidationError("--restarts must be at least 1") }
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
         if let decoderEpochs, decoderEpochs < 1 { throw ValidationError("--decoder-epochs must be at least 1") }
+        if let w = distanceMomentWeight, !(w >= 0 && w.isFinite) {
+            throw ValidationError("--distance-moment-weight must be a finite number ≥ 0 (0 turns the term off)")
+        }
         if let width, width < 2 { throw ValidationError("--width must be at least 2") }
         if timeReversal && reweight {
             throw ValidationError("--time-reversal assumes equilibrium data and --reweight corrects for data that are not; choose one")
@@ -150,6 +157,7 @@ struct TrainCommand: ParsableCommand {
         if !noDecoder && data.positions != nil {
             var settings = DecoderSettings(seed: seed &+ 202)
             settings.epochs = decoderEpochs
+            settings.distanceMomentWeight = distanceMomentWeight
             decoderSettings = settings
         }
         let settings = LSSSettings(encoder: encoderSettings(lag: srvLag, latent: latentDimension), propagator: mdn,
