@@ -33,12 +33,12 @@ public struct PropagatorCKTest: Codable, Sendable {
     public var largestDeviation: Double
 }
 
-enum KineticComparison {
+public enum KineticComparison {
     /// - Parameters:
     ///   - md: MD latent trajectories (frames × m), one frame every `frameInterval` ps.
     ///   - members: per member its synthetic latent trajectories, one frame every `step` ps.
     ///   - timescales: the SRV's implied time scales (ps), which set the autocorrelation windows.
-    static func compare(md: [Matrix], members: [[Matrix]], frameInterval: Double, step: Double, stepFrames: Int,
+    public static func compare(md: [Matrix], members: [[Matrix]], frameInterval: Double, step: Double, stepFrames: Int,
                         timescales: [Double], settings: ValidationSettings) -> KineticValidation {
         let m = md.first?.cols ?? 0
         var comparisons: [EstimateComparison] = []
