@@ -94,7 +94,8 @@ let applicationTargets: [Target] = [
     // `lss analyze` run as a user runs it: the built binary, checked against exact answers and deeptime.
     .testTarget(name: "AnalyzeCommandTests", dependencies: ["lss", "Kinetics", "TestSupport"]),
     // `lss train`, `simulate` and `validate` end to end: the four-well potential and OpenMM alanine dipeptide.
-    .testTarget(name: "ModelCommandTests", dependencies: ["lss", "Kinetics", "Trajectories", "TestSupport"]),
+    .testTarget(name: "ModelCommandTests", dependencies: ["lss", "Kinetics", "Trajectories", "TestSupport"],
+                exclude: ["Fixtures"]),
 
     // The command-line tool: a thin layer over the libraries.
     .executableTarget(name: "lss", dependencies: [

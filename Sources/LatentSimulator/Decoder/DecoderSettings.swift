@@ -21,6 +21,12 @@ public struct DecoderSettings: Codable, Sendable, Equatable {
     /// distance's training fluctuation. nil → `defaultDistanceMomentWeight`; 0 turns it off
     /// (a plain cWGAN-GP).
     public var distanceMomentWeight: Float?
+    /// How strongly training frames are drawn towards rare latent regions (`LatentBalancedSampler`):
+    /// 0 draws them as often as the data hold them, 1 makes every occupied latent bin equally
+    /// likely. nil → `defaultLatentBalance`. The conditional p(x | ψ) being learned is the same
+    /// either way; only the attention the critic pays to rare ψ changes.
+    public var latentBalance: Float?
+    public static let defaultLatentBalance: Float = 0.5
     /// Hidden activation of both networks. ELU: smooth enough for the second derivatives of the
     /// gradient penalty, and cheap in the generator's inference loop.
     public var activation: Activation
@@ -58,6 +64,7 @@ public struct DecoderSettings: Codable, Sendable, Equatable {
         activation = .elu
         criticDistances = true
         distanceMomentWeight = nil
+        latentBalance = nil
         criticSteps = 5
         penaltyWeight = 10
         epochs = nil
@@ -86,6 +93,7 @@ public struct DecoderSettings: Codable, Sendable, Equatable {
         s.criticHidden = criticHidden ?? [width, width, width]
         s.epochs = epochs ?? regime.epochs
         s.distanceMomentWeight = distanceMomentWeight ?? DecoderSettings.defaultDistanceMomentWeight
+        s.latentBalance = latentBalance ?? DecoderSettings.defaultLatentBalance
         s.batchSize = min(batchSize ?? min(256, regime.batchSize), max(frames, 2))
         return s
     }
@@ -100,6 +108,9 @@ public struct DecoderSettings: Codable, Sendable, Equatable {
         }
         if let w = distanceMomentWeight, !(w >= 0 && w.isFinite) {
             throw fail("distanceMomentWeight is \(w); use a finite value ≥ 0 (0 turns the term off) or leave it unset")
+        }
+        if let b = latentBalance, !(0...1).contains(b) {
+            throw fail("latentBalance is \(b); use a value in [0, 1] (0: frames as the data hold them) or leave it unset")
         }
         guard learningRate > 0, learningRate.isFinite else {
             throw fail("learningRate is \(learningRate); use a positive finite value (1e-4 is the default)")

@@ -36,6 +36,7 @@ final class DecoderTrainingRun {
     let attempt: Int
     let structure: StructureCheck?
     let progress: ProgressHandler?
+    private let sampler: LatentBalancedSampler?
     private let criticOptimizer: Adam
     private let generatorOptimizer: Adam
     private var random: RandomGenerator
@@ -56,9 +57,9 @@ final class DecoderTrainingRun {
         let d = frames.cols, m = latent.cols
         distances = settings.criticDistances ? DistanceFeatures(atomCount: d / 3) : nil
         let momentWeight = settings.distanceMomentWeight ?? DecoderSettings.defaultDistanceMomentWeight
-        distanceMoments = momentWeight > 0
-            ? DistanceMomentMatch(frames: frames, features: distances ?? DistanceFeatures(atomCount: d / 3), weight: momentWeight)
-            : nil
+        let covalent = DistanceMomentMatch.covalentPairs(bonds: structure?.bonds ?? [])
+        let momentPairs = covalent.isEmpty ? DistanceFeatures(atomCount: d / 3) : DistanceFeatures(atomCount: d / 3, pairs: covalent)
+        distanceMoments = momentWeight > 0 ? DistanceMomentMatch(frames: frames, features: momentPairs, weight: momentWeight) : nil
         critic = MLP.make(sizes: [d + m + (distances?.count ?? 0)] + (settings.criticHidden ?? []) + [1],
                           hidden: settings.activation,
                           output: .identity, generator: &generator)
@@ -73,6 +74,8 @@ final class DecoderTrainingRun {
                 conditions.pointer[r * m + j] = (latent.pointer[r * m + j] - c.latentMean[j]) / c.latentDeviation[j]
             }
         }
+        let balance = settings.latentBalance ?? DecoderSettings.defaultLatentBalance
+        sampler = balance > 0 ? LatentBalancedSampler(latent: latent, power: Double(balance)) : nil
         let criticRate = learningRate * (settings.criticLearningRate ?? settings.learningRate) / settings.learningRate
         criticOptimizer = Adam(parameters: critic.parameters, learningRate: criticRate,
                                beta1: settings.beta1, beta2: settings.beta2)
@@ -93,7 +96,7 @@ final class DecoderTrainingRun {
         var best: [Matrix]?
         var bestScore = Double.infinity
         for epoch in 0..<epochs {
-            let order = random.permutation(n)
+            let order = sampler?.draw(batches * b, using: &random) ?? random.permutation(n)
             var wasserstein = 0.0, loss = 0.0, norm = 0.0
             for batch in 0..<batches {
                 let rows = order[(batch * b)..<((batch + 1) * b)]

@@ -11,21 +11,23 @@ import NeuralNet
 /// the Wasserstein estimate by no more than those few hundredths. The critic cannot see the error
 /// the structure checks care about most; this term measures it in σ_k, where it is large. Stiff
 /// distances (bonds, 1-3 pairs) get a large weight and soft ones (contacts that change with the
-/// conformation) a small one, so it constrains covalent geometry and leaves conformations to the
-/// critic. Moments of a batch, not of single frames: the generator keeps the thermal spread.
-struct DistanceMomentMatch {
-    let features: DistanceFeatures
+/// conformation) a small one. The pairs are the covalent geometry when bonds are known: bonded and
+/// 1-3 pairs (bond lengths and angles), which do not depend on the conformation, so the term never
+/// competes with the critic over which conformation a latent point means; torsions and contacts are
+/// left to the critic. Moments of a batch, not of single frames: the generator keeps the thermal spread.
+public struct DistanceMomentMatch {
+    public let features: DistanceFeatures
     /// 1 × P row of 1/σ_k², σ_k the standard deviation of distance k over the training frames.
-    let inverseVariance: Matrix
-    let weight: Float
+    public let inverseVariance: Matrix
+    public let weight: Float
 
     /// The smallest σ_k used, in network units: a distance that never changes in the data (a
     /// rigid virtual bond) must not get an unbounded weight.
-    static let smallestDeviation: Float = 1e-3
+    public static let smallestDeviation: Float = 1e-3
 
     /// - Parameters: `frames`: the training frames (n × 3a, network units); statistics are taken on
     ///   at most `sampleSize` evenly spaced frames, which is plenty for a standard deviation.
-    init(frames: Matrix, features: DistanceFeatures, weight: Float, sampleSize: Int = 20_000) {
+    public init(frames: Matrix, features: DistanceFeatures, weight: Float, sampleSize: Int = 20_000) {
         self.features = features
         self.weight = weight
         let n = frames.rows, p = features.count, count = min(n, sampleSize)
@@ -49,8 +51,19 @@ struct DistanceMomentMatch {
         }
     }
 
+    /// Bonded pairs and pairs two bonds apart (1-3, the angles), each once.
+    public static func covalentPairs(bonds: [AtomPair]) -> [AtomPair] {
+        var neighbours: [Int: [Int]] = [:]
+        for b in bonds { neighbours[b.first, default: []].append(b.second); neighbours[b.second, default: []].append(b.first) }
+        var pairs = Set(bonds)
+        for around in neighbours.values {
+            for i in around { for j in around where i < j { pairs.insert(AtomPair(i, j)) } }
+        }
+        return pairs.sorted { ($0.first, $0.second) < ($1.first, $1.second) }
+    }
+
     /// L for generated rows `fake` (on the graph) against the constant rows `real` (same latent points).
-    func loss(graph g: Graph, fake: Tensor, real: Matrix) -> Tensor {
+    public func loss(graph g: Graph, fake: Tensor, real: Matrix) -> Tensor {
         let (realMean, realDeviation) = g.withoutRecording { () -> (Matrix, Matrix) in
             let (m, s) = moments(features(g.constant(real)))
             return (m.value.copy(), s.value.copy())

@@ -91,11 +91,14 @@ public enum ModelValidation {
             let perTrajectory = max(2, settings.decodedFrames / count)
             var generator = RandomGenerator(seed: settings.seed &+ 7)
             let decoded = synthetic.map { decoder.generate(latent: $0.rows(0..<min($0.rows, perTrajectory)), generator: &generator) }
+            // MD's own latent points decoded: what the decoder alone does to structural estimates.
+            let decodedMD = mdLatent.map { decoder.generate(latent: $0, generator: &generator) }
             let check = StructureCheck(topology: model.topology ?? topology, atomIndices: manifest.decodedAtoms,
                                        reference: decoder.scaling.reference)
             do {
                 structure = try StructuralComparison.compare(md: positions, model: decoded,
-                                                             memberOf: decoded.indices.map { $0 % members }, topology: topology,
+                                                             memberOf: decoded.indices.map { $0 % members }, decodedMD: decodedMD,
+                                                             topology: topology,
                                                              reference: decoder.scaling.reference, check: check,
                                                              frameInterval: md.frameInterval, step: step)
             } catch { problems.append("structures: \(error)") }

@@ -8,11 +8,16 @@ import Trajectories
 /// energy, radius of gyration, RMSD to the reference, bond lengths, clashes and chirality.
 public struct StructuralValidation: Codable, Sendable {
     public var torsions: [TorsionValidation]
-    /// F(φ, ψ) of the first φ and ψ of the decoded atoms, 36 × 36 bins (DESIGN.md §9).
+    /// F(φ, ψ) of the first residue with both φ and ψ among the decoded atoms, 36 × 36 bins (DESIGN.md §9).
     public var dihedralFreeEnergy: FreeEnergyValidation?
-    /// The population of φ > 0 (C7ax/αL for alanine dipeptide, the rare side): MD with five-block
-    /// errors, the model with the spread over ensemble members.
-    public var positivePhiPopulation: EstimateComparison?
+    /// The same surface from MD's own latent points decoded (no propagator): the decoder's share of
+    /// the error in `dihedralFreeEnergy`.
+    public var decoderOnlyDihedralFreeEnergy: FreeEnergyValidation?
+    /// Populations of the Ramachandran regions (`RamachandranRegion`) of the first φ/ψ pair, each
+    /// with an interval or a caveat (`BackboneEstimates`): the data-poor contract.
+    public var populations: [EstimateComparison]
+    /// Decorrelation times of that φ and ψ with error bars (MD: five blocks; model: members).
+    public var decorrelationTimes: [EstimateComparison]
     public var radiusOfGyration: DistributionValidation
     public var rmsd: DistributionValidation
     /// Per bond among the decoded atoms: MD's mean and standard deviation, the model's mean.
@@ -58,8 +63,10 @@ enum StructuralComparison {
     ///   - model: decoded synthetic positions, per trajectory, one frame every `step` ps.
     ///   - topology: the topology of the decoded atoms; `reference` their reference positions.
     ///   - memberOf: the ensemble member that made each model trajectory (for error bars).
-    static func compare(md: [Matrix], model: [Matrix], memberOf: [Int], topology: Topology, reference: [Float],
-                        check: StructureCheck, frameInterval: Double, step: Double) throws -> StructuralValidation {
+    ///   - decodedMD: MD's own latent points decoded, per trajectory: the decoder's share of the error.
+    static func compare(md: [Matrix], model: [Matrix], memberOf: [Int], decodedMD: [Matrix]? = nil, topology: Topology,
+                        reference: [Float], check: StructureCheck, frameInterval: Double,
+                        step: Double) throws -> StructuralValidation {
         let atoms = topology.atomCount
         let mdChunks = md.map { chunk($0, atoms: atoms, spacing: frameInterval) }
         let modelChunks = model.map { chunk($0, atoms: atoms, spacing: step) }
@@ -69,6 +76,11 @@ enum StructuralComparison {
         var torsions: [TorsionValidation] = []
         var firstPhi: ([[Double]], [[Double]])?, firstPsi: ([[Double]], [[Double]])?
         let axis = try HistogramAxis.dihedralDegrees(bins: 36)
+        // The Ramachandran pair: φ and ψ of the first residue that has both (the first residue of a
+        // chain has no φ, the last no ψ).
+        let psiResidues = Set(ProteinTorsion.find(.psi, in: topology).map(\.residue))
+        let phiTorsion = ProteinTorsion.find(.phi, in: topology).first { psiResidues.contains($0.residue) }
+        let psiTorsion = ProteinTorsion.find(.psi, in: topology).first { $0.residue == phiTorsion?.residue }
         for kind in [TorsionKind.phi, .psi, .omega, .chi1] {
             for torsion in ProteinTorsion.find(kind, in: topology) {
                 let quartet = [(torsion.atoms[0], torsion.atoms[1], torsion.atoms[2], torsion.atoms[3])]
@@ -81,22 +93,35 @@ enum StructuralComparison {
                     name: name, jensenShannon: try DistributionDistance.jensenShannon(p, q),
                     mdDecorrelation: TorsionDecorrelation.time(mdAngles, spacing: frameInterval),
                     modelDecorrelation: TorsionDecorrelation.time(modelAngles, spacing: step)))
-                if kind == .phi && firstPhi == nil { firstPhi = (mdAngles, modelAngles) }
-                if kind == .psi && firstPsi == nil { firstPsi = (mdAngles, modelAngles) }
+                if torsion == phiTorsion { firstPhi = (mdAngles, modelAngles) }
+                if torsion == psiTorsion { firstPsi = (mdAngles, modelAngles) }
             }
         }
-        var positivePhi: EstimateComparison?
-        if let phi = firstPhi {
-            let mdAll = phi.0.flatMap { $0 }
-            let blockLength = max(1, mdAll.count / 5)
-            let blocks = (0..<5).map { b in
-                positiveFraction(Array(mdAll[min(mdAll.count, b * blockLength)..<(b == 4 ? mdAll.count : min(mdAll.count, (b + 1) * blockLength))]))
+        var populations: [EstimateComparison] = [], decorrelationTimes: [EstimateComparison] = []
+        var decoderOnly: FreeEnergyValidation?
+        if let phi = firstPhi, let psi = firstPsi, let phiTorsion, let psiTorsion {
+            var decoded: ([[Double]], [[Double]])?
+            if let decodedMD {
+                let chunks = decodedMD.map { chunk($0, atoms: atoms, spacing: frameInterval) }
+                let angles = { (t: ProteinTorsion) in
+                    try chunks.map { try degrees(Geometry.dihedrals($0, quartets: [(t.atoms[0], t.atoms[1], t.atoms[2], t.atoms[3])],
+                                                                    periodic: false)) }
+                }
+                let pair = (try angles(phiTorsion), try angles(psiTorsion))
+                decoded = pair
+                do {
+                    decoderOnly = try FreeEnergyValidation.surface(names: ["φ", "ψ"], md: (phi.0, psi.0), model: pair,
+                                                                   members: [], axes: (axis, axis))
+                } catch {
+                    problems.append("φ/ψ free energy of decoded MD: \(error)")
+                }
             }
-            let members = Dictionary(grouping: phi.1.indices, by: { memberOf[$0] }).values.map { indices in
-                positiveFraction(indices.flatMap { phi.1[$0] })
+            populations = BackboneEstimates.populations(md: (phi.0, psi.0), model: (phi.1, psi.1), memberOf: memberOf,
+                                                        decodedMD: decoded)
+            decorrelationTimes = [("φ", phi), ("ψ", psi)].map { name, angles in
+                BackboneEstimates.decorrelation(name: name, md: angles.0, model: angles.1, memberOf: memberOf,
+                                                frameInterval: frameInterval, step: step)
             }
-            positivePhi = EstimateComparison(name: "population φ > 0", md: Estimate(samples: blocks, standardError: true),
-                                             model: Estimate(samples: members, standardError: false))
         }
         var dihedralFreeEnergy: FreeEnergyValidation?
         if let phi = firstPhi, let psi = firstPsi {
@@ -136,15 +161,13 @@ enum StructuralComparison {
         }
         let mdAll = try TrajectoryData(md).values, modelAll = try TrajectoryData(model).values
         return StructuralValidation(
-            torsions: torsions, dihedralFreeEnergy: dihedralFreeEnergy, positivePhiPopulation: positivePhi,
+            torsions: torsions, dihedralFreeEnergy: dihedralFreeEnergy,
+            decoderOnlyDihedralFreeEnergy: decoderOnly,
+            populations: populations, decorrelationTimes: decorrelationTimes,
             radiusOfGyration: try distribution(mdRg, modelRg), rmsd: try distribution(mdRMSD, modelRMSD),
             bonds: bondResults,
             bondsOffByMoreThanMDFluctuation: bondResults.count { abs($0.modelMean - $0.mdMean) > $0.mdDeviation },
             md: check.evaluate(mdAll), model: check.evaluate(modelAll), problems: problems)
-    }
-
-    static func positiveFraction(_ angles: [Double]) -> Double {
-        angles.isEmpty ? .nan : Double(angles.count { $0 > 0 }) / Double(angles.count)
     }
 
     static func chunk(_ frames: Matrix, atoms: Int, spacing: Double) -> FrameChunk {

@@ -50,6 +50,10 @@ struct TrainCommand: ParsableCommand {
                                + "to MD in units of their thermal fluctuation (0: a plain cWGAN-GP).", valueName: "W"))
     var distanceMomentWeight: Float?
 
+    @Option(help: ArgumentHelp("How strongly the decoder's training frames are drawn towards rare latent regions: "
+                               + "0 as the data hold them, 1 every latent bin equally often.", valueName: "P"))
+    var decoderBalance: Float?
+
     @Option(help: "SRV random restarts; the best by validation VAMP-2 is kept.")
     var restarts = 3
 
@@ -95,6 +99,9 @@ struct TrainCommand: ParsableCommand {
         if let decoderEpochs, decoderEpochs < 1 { throw ValidationError("--decoder-epochs must be at least 1") }
         if let w = distanceMomentWeight, !(w >= 0 && w.isFinite) {
             throw ValidationError("--distance-moment-weight must be a finite number ≥ 0 (0 turns the term off)")
+        }
+        if let b = decoderBalance, !(0...1).contains(b) {
+            throw ValidationError("--decoder-balance must lie in [0, 1]")
         }
         if let width, width < 2 { throw ValidationError("--width must be at least 2") }
         if timeReversal && reweight {
@@ -158,6 +165,7 @@ struct TrainCommand: ParsableCommand {
             var settings = DecoderSettings(seed: seed &+ 202)
             settings.epochs = decoderEpochs
             settings.distanceMomentWeight = distanceMomentWeight
+            settings.latentBalance = decoderBalance
             decoderSettings = settings
         }
         let settings = LSSSettings(encoder: encoderSettings(lag: srvLag, latent: latentDimension), propagator: mdn,

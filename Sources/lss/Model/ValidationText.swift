@@ -16,6 +16,7 @@ enum ValidationText {
         fes("F(ψ1)", r.latentProfile)
         fes("F(ψ1, ψ2)", r.latentSurface)
         fes("F(φ, ψ) of decoded structures", r.structure?.dihedralFreeEnergy)
+        fes("F(φ, ψ) of MD's latent points decoded (decoder alone)", r.structure?.decoderOnlyDihedralFreeEnergy)
         for u in r.userCoordinates { fes("F(\(u.coordinates.joined(separator: ", ")))", u) }
 
         lines.append("")
@@ -49,9 +50,15 @@ enum ValidationText {
             lines.append("")
             lines.append(ReportPrinting.table(["torsion", "JS divergence", "MD decorrelation (ps)", "LSS decorrelation (ps)"],
                                               s.torsions.map { [$0.name, n($0.jensenShannon), n($0.mdDecorrelation), n($0.modelDecorrelation)] }))
-            if let p = s.positivePhiPopulation {
-                lines.append("population φ > 0: MD \(n(p.md.value)) ± \(n(p.md.error)), LSS \(n(p.model.value)) ± \(n(p.model.error))"
-                             + (p.withinTwoSigma.map { $0 ? " (within 2σ)" : " (outside 2σ)" } ?? ""))
+            let estimates = s.populations + s.decorrelationTimes
+            if !estimates.isEmpty {
+                lines.append(ReportPrinting.table(
+                    ["backbone estimate", "MD", "± s.e.", "LSS", "± members, decoder", "within 2σ"],
+                    estimates.map { c in
+                        [c.name, n(c.md.value), n(c.md.error), n(c.model.value), n(c.model.error),
+                         c.withinTwoSigma.map { $0 ? "yes" : "no" } ?? "-"]
+                    }))
+                for c in estimates { if let caveat = c.caveat { lines.append("  \(c.name): \(caveat)") } }
             }
             lines.append("Rg: MD \(n(s.radiusOfGyration.mdMean)) ± \(n(s.radiusOfGyration.mdDeviation)) nm, LSS "
                          + "\(n(s.radiusOfGyration.modelMean)) ± \(n(s.radiusOfGyration.modelDeviation)) nm, JS \(n(s.radiusOfGyration.jensenShannon))")
