@@ -25,17 +25,6 @@ struct DecoderAuxiliaryTests {
                 "power \(power): \(rare) rare draws, expected \(expected * Double(draws))")
     }
 
-    @Test("covalent pairs: bonds and the 1-3 pairs of a branched chain, each once")
-    func covalentPairs() {
-        // 0-1-2-3 with a branch 1-4.
-        let bonds = [AtomPair(0, 1), AtomPair(1, 2), AtomPair(2, 3), AtomPair(1, 4)]
-        let pairs = Set(DistanceMomentMatch.covalentPairs(bonds: bonds))
-        let expected: Set = [AtomPair(0, 1), AtomPair(1, 2), AtomPair(2, 3), AtomPair(1, 4),
-                             AtomPair(0, 2), AtomPair(0, 4), AtomPair(2, 4), AtomPair(1, 3)]
-        #expect(pairs == expected)
-        #expect(DistanceMomentMatch.covalentPairs(bonds: bonds).count == expected.count)
-    }
-
     /// Three atoms, all three pairs; a batch of six frames.
     static func batch(seed: UInt64, jitter: Float) -> Matrix {
         var random = RandomGenerator(seed: seed)
@@ -64,11 +53,14 @@ struct DecoderAuxiliaryTests {
         }
         func closedForm(_ fake: Matrix) -> Double {
             let t = distances(training), f = distances(fake), r = distances(real)
+            // σ floored at a tenth of the median σ over pairs (here the middle of three).
+            let median = (0..<features.count).map { moments(t, $0).1 }.sorted()[1]
+            let floor = max(Double(DistanceMomentMatch.smallestRelativeDeviation) * median,
+                            Double(DistanceMomentMatch.smallestDeviation))
             var total = 0.0
             for k in 0..<features.count {
-                let (tm, ts) = moments(t, k), (fm, fs) = moments(f, k), (rm, rs) = moments(r, k)
-                _ = tm
-                let sigma = max(ts, Double(DistanceMomentMatch.smallestDeviation))
+                let (fm, fs) = moments(f, k), (rm, rs) = moments(r, k)
+                let sigma = max(moments(t, k).1, floor)
                 total += ((fm - rm) * (fm - rm) + (fs - rs) * (fs - rs)) / (sigma * sigma)
             }
             return 0.7 * total / Double(features.count)

@@ -235,17 +235,9 @@ struct ValidationMetricTests {
         let distances = Self.bruteForceNearest(synthetic, reference: reference, window: 4)
         let median = Self.lowerQuantile(distances, 0.5), tenth = Self.lowerQuantile(distances, 0.1)
         print("novelty 2-D: metric median \(metric.median), brute force \(median) (ratio \(metric.median / median))")
-        // Known issue: NoveltyMetric.nearest divides the summed squares by L·m (the number of floats
-        // in the window) instead of L, which is the RMS per coordinate, 1/√m of the documented
-        // distance (measured ratio 0.70711 here). Median and baseline share the factor, but the
-        // near-copy threshold (1% of the Euclidean latent spread) is then √m times too loose.
-        // Remove the wrapper when the code and its documentation agree.
-        withKnownIssue("NoveltyMetric distance is the per-coordinate RMS, 1/√m of the documented distance") {
-            #expect(abs(metric.median - median) <= 1e-5 * median)
-            #expect(abs(metric.tenthPercentile - tenth) <= 1e-5 * tenth)
-        }
-        // Meanwhile pin the present definition so that any other change is still caught.
-        #expect(abs(metric.median * 2.0.squareRoot() - median) <= 1e-5 * median)
+        // Found by this test: the metric once divided by L·m instead of L (a ratio of 1/√2 here).
+        #expect(abs(metric.median - median) <= 1e-5 * median)
+        #expect(abs(metric.tenthPercentile - tenth) <= 1e-5 * tenth)
         // The baseline windows go through the same search.
         #expect(metric.baselineMedian == metric.median)
     }
@@ -380,11 +372,9 @@ struct ValidationMetricTests {
 
     @Test("a single-exponential latent given its exact time scale gets a relaxation time")
     func relaxationWindowTooShort() throws {
-        // Known issue: KineticComparison.window asks for an ACF of 5 time scales, and
-        // RelaxationTimeEstimate's automatic integration window needs W ≥ 5 τ_int(W). For a latent
-        // whose ACF is one exponential (what an ideal SRV coordinate is) τ_int ≈ τ, so W = 5τ sits on
-        // the boundary and fails whenever the estimated τ_int comes out above its exact value (here
-        // τ_int(48) = 10.8 frames against 9.5 exact). Remove the wrapper once the window has headroom.
+        // Found by this test: with an ACF window of 5 time scales, RelaxationTimeEstimate's automatic
+        // integration window (W ≥ 5 τ_int(W)) sat on its boundary for a single exponential, where
+        // τ_int ≈ τ, and failed whenever τ_int came out high (τ_int(48) = 10.8 frames against 9.5).
         let a = 0.9, frameInterval = 0.5
         let exact = -frameInterval / log(a)
         var g = RandomGenerator(seed: 41)
@@ -395,9 +385,7 @@ struct ValidationMetricTests {
         let result = KineticComparison.compare(md: md, members: same, frameInterval: frameInterval, step: frameInterval,
                                                stepFrames: 1, timescales: [exact], settings: settings)
         print("relaxation with the exact time scale: \(result.relaxationProblems)")
-        withKnownIssue("the relaxation-time ACF window of 5 time scales is too short for Sokal's τ_int window") {
-            #expect(result.relaxationProblems.isEmpty)
-        }
+        #expect(result.relaxationProblems.isEmpty)
         #expect(result.relaxationTimes.count + result.relaxationProblems.count == 1)
     }
 }

@@ -57,9 +57,9 @@ final class DecoderTrainingRun {
         let d = frames.cols, m = latent.cols
         distances = settings.criticDistances ? DistanceFeatures(atomCount: d / 3) : nil
         let momentWeight = settings.distanceMomentWeight ?? DecoderSettings.defaultDistanceMomentWeight
-        let covalent = DistanceMomentMatch.covalentPairs(bonds: structure?.bonds ?? [])
-        let momentPairs = covalent.isEmpty ? DistanceFeatures(atomCount: d / 3) : DistanceFeatures(atomCount: d / 3, pairs: covalent)
-        distanceMoments = momentWeight > 0 ? DistanceMomentMatch(frames: frames, features: momentPairs, weight: momentWeight) : nil
+        distanceMoments = momentWeight > 0
+            ? DistanceMomentMatch(frames: frames, features: distances ?? DistanceFeatures(atomCount: d / 3), weight: momentWeight)
+            : nil
         critic = MLP.make(sizes: [d + m + (distances?.count ?? 0)] + (settings.criticHidden ?? []) + [1],
                           hidden: settings.activation,
                           output: .identity, generator: &generator)

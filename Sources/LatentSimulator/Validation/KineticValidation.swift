@@ -97,10 +97,12 @@ public enum KineticComparison {
         return reasons.isEmpty ? nil : "not resolved from these data: " + reasons.joined(separator: "; ")
     }
 
-    /// An autocorrelation window of about five slowest time scales, at least 10 points, and short
-    /// enough that every block still holds a piece longer than it.
+    /// An autocorrelation window of about ten slowest time scales, at least 10 points, and short
+    /// enough that every block still holds a piece longer than it. Ten, not five: the integrated
+    /// time's self-consistent window (Sokal, W ≥ 5 τ_int) needs 5τ for a single exponential and
+    /// failed whenever τ_int came out a little high.
     static func window(for timescale: Double, spacing: Double, longest: Int, blocks: Int) -> Int {
-        let wanted = Int((5 * timescale / spacing).rounded(.up))
+        let wanted = Int((10 * timescale / spacing).rounded(.up))
         return max(2, min(max(wanted, 10), longest / (blocks + 1)))
     }
 

@@ -27,8 +27,8 @@ public struct NoveltyMetric: Codable, Sendable {
         let syn = windows(synthetic, length: window, limit: limit)
         guard !ref.isEmpty, !syn.isEmpty else { return nil }
         let spread = latentSpread(reference)
-        let synthetic = syn.map { nearest($0, in: ref) }.sorted()
-        let base = baseline.map { windows($0, length: window, limit: limit).map { nearest($0, in: ref) }.sorted() }
+        let synthetic = syn.map { nearest($0, in: ref, points: window) }.sorted()
+        let base = baseline.map { windows($0, length: window, limit: limit).map { nearest($0, in: ref, points: window) }.sorted() }
         return NoveltyMetric(window: window, median: quantile(synthetic, 0.5), tenthPercentile: quantile(synthetic, 0.1),
                              baselineMedian: base.flatMap { $0.isEmpty ? nil : quantile($0, 0.5) },
                              baselineTenthPercentile: base.flatMap { $0.isEmpty ? nil : quantile($0, 0.1) },
@@ -48,7 +48,9 @@ public struct NoveltyMetric: Codable, Sendable {
         }
     }
 
-    static func nearest(_ w: [Float], in reference: [[Float]]) -> Double {
+    /// √((1/L) Σ_t |w_t − r_t|²) to the nearest reference window r, for windows of L = `points`
+    /// latent points (each |·| the full Euclidean distance over the m coordinates).
+    static func nearest(_ w: [Float], in reference: [[Float]], points: Int) -> Double {
         var best = Float.infinity
         for r in reference {
             var sum: Float = 0
@@ -59,8 +61,7 @@ public struct NoveltyMetric: Codable, Sendable {
             }
             best = min(best, sum)
         }
-        let points = Float(max(1, w.count))
-        return Double((best / points).squareRoot())
+        return Double((best / Float(max(1, points))).squareRoot())
     }
 
     /// The RMS distance of latent points from their mean, the scale "near" is measured against.

@@ -192,9 +192,12 @@ enum StructuralComparison {
 
     static func distribution(_ md: [[Double]], _ model: [[Double]]) throws -> DistributionValidation {
         let axis = try HistogramAxis.spanning(md, bins: 100)
-        let p = try Histogram1D(md, axis: axis).probabilities(), q = try Histogram1D(model, axis: axis).probabilities()
+        let p = try Histogram1D(md, axis: axis).probabilities()
         let (mdMean, mdSD) = meanAndDeviation(md.flatMap { $0 }), (modelMean, modelSD) = meanAndDeviation(model.flatMap { $0 })
+        // A model whose every value lies outside MD's range has a support disjoint from MD's: the
+        // divergence takes its largest value, ln 2, instead of failing the whole comparison.
+        let divergence = (try? Histogram1D(model, axis: axis).probabilities()).map { try? DistributionDistance.jensenShannon(p, $0) }
         return DistributionValidation(mdMean: mdMean, mdDeviation: mdSD, modelMean: modelMean, modelDeviation: modelSD,
-                                      jensenShannon: try DistributionDistance.jensenShannon(p, q))
+                                      jensenShannon: (divergence ?? nil) ?? log(2))
     }
 }
