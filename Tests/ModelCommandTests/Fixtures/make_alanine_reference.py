@@ -5,7 +5,9 @@ Langevin 1/ps, 2 fs, frames every 1 ps, seeds 1 and 2) and writes alanine-vacuum
 populations of three Ramachandran regions of ALA2 and the decorrelation times of its phi and psi,
 each with a standard error from ten blocks (five per run).
 
-  python3 make_alanine_reference.py PDB TRAIN.dcd HELDOUT.dcd > alanine-vacuum-200ns.json
+  python3 make_alanine_reference.py PDB TRAIN.dcd HELDOUT.dcd alanine-vacuum-200ns.json
+
+(written to a file: MDTraj's DCD plugin prints chatter on standard output)
 
 Independent of lss: angles by MDTraj, everything else in numpy. The region boundaries and the
 decorrelation definition are the ones documented in Sources/LatentSimulator/Validation.
@@ -16,7 +18,7 @@ import sys
 import mdtraj as md
 import numpy as np
 
-pdb, runs = sys.argv[1], sys.argv[2:]
+pdb, runs, out = sys.argv[1], sys.argv[2:-1], sys.argv[-1]
 BLOCKS_PER_RUN = 5
 MAX_LAG = 200  # frames (ps); both times are ~3 ps
 
@@ -61,10 +63,12 @@ def estimate(values):
     return {"value": float(v.mean()), "error": float(v.std(ddof=1) / np.sqrt(len(v)))}
 
 
-print(json.dumps({
+document = json.dumps({
     "source": "2 x 100 ns OpenMM vacuum runs (seeds 1, 2), frames every 1 ps, %d frames" % frames,
     "regions": {"beta": "phi < 0 outside alphaR", "alphaR": "phi < 0 and -125 < psi <= 25 degrees",
                 "positivePhi": "phi > 0"},
     "populations": {k: estimate(blocks[k]) for k in ("beta", "alphaR", "positivePhi")},
     "decorrelationTimes": {k: estimate(blocks[k]) for k in ("phi", "psi")},
-}, indent=2))
+}, indent=2)
+with open(out, "w") as f:
+    f.write(document + "\n")
