@@ -38,7 +38,7 @@ public struct DecoderSettings: Codable, Sendable, Equatable {
     public var criticSteps: Int
     /// Weight λ of the gradient penalty λ (‖∇ₓ̂ D(x̂, ψ)‖ − 1)².
     public var penaltyWeight: Float
-    /// Passes of the critic over the training frames; nil → `DataRegime.epochs`.
+    /// Passes of the critic over the training frames; nil → `defaultEpochs(frames:)`.
     public var epochs: Int?
     /// Frames per critic mini-batch; nil → `DataRegime.batchSize`, at most 256 (GANs want many
     /// small steps more than exact gradients).
@@ -85,6 +85,20 @@ public struct DecoderSettings: Codable, Sendable, Equatable {
         min(512, max(DataRegime(pairs: frames).width, 3 * atoms))
     }
 
+    /// Frame presentations the decoder gets by default. Measured on alanine dipeptide (bench/lss/
+    /// README.md): the data regime's epochs (100 at 100,000 frames, 200 at 15,000) left F(φ, ψ) of
+    /// decoded structures at 0.73 and 1.5 kT; 250 and 1,500 epochs (about 25 million presentations)
+    /// brought them to 0.56 and 0.93 kT. A GAN needs steps, not passes over the data.
+    public static let defaultFramePresentations = 25_000_000
+    public static let maximumDefaultEpochs = 2_000
+
+    /// Epochs when none are given: enough for `defaultFramePresentations` (at most
+    /// `maximumDefaultEpochs`), never fewer than the data regime's.
+    public static func defaultEpochs(frames: Int) -> Int {
+        let budget = (defaultFramePresentations + max(frames, 1) - 1) / max(frames, 1)
+        return max(DataRegime(pairs: frames).epochs, min(maximumDefaultEpochs, budget))
+    }
+
     /// The settings with every nil filled in for `frames` training frames of `atoms` atoms.
     public func resolved(frames: Int, atoms: Int) -> DecoderSettings {
         var s = self
@@ -92,7 +106,7 @@ public struct DecoderSettings: Codable, Sendable, Equatable {
         let width = DecoderSettings.defaultWidth(frames: frames, atoms: atoms)
         s.generatorHidden = generatorHidden ?? [width, width, width]
         s.criticHidden = criticHidden ?? [width, width, width]
-        s.epochs = epochs ?? regime.epochs
+        s.epochs = epochs ?? DecoderSettings.defaultEpochs(frames: frames)
         s.distanceMomentWeight = distanceMomentWeight ?? DecoderSettings.defaultDistanceMomentWeight
         s.latentBalance = latentBalance ?? DecoderSettings.defaultLatentBalance
         s.batchSize = min(batchSize ?? min(256, regime.batchSize), max(frames, 2))
