@@ -205,41 +205,39 @@ struct ValidationMetricTests {
         #expect(metric.tenthPercentile < metric.median)
     }
 
-    @Test("on one latent coordinate the median and 10th percentile equal a brute-force search")
-    func noveltyBruteForceOneDimension() throws {
-        // m = 1: the Euclidean distance of corresponding points is |x_t − y_t|. 3 × 40 synthetic frames
-        // against 2 × 60 reference frames, window 5: 108 and 112 windows, all used. The metric sums
-        // in Float32, so agreement is to Float32 rounding (relative 1e-5).
-        var g = RandomGenerator(seed: 23)
-        let reference = (0..<2).map { _ in Self.autoregressive(frames: 60, dimensions: 1, a: 0.9, g: &g) }
-        let synthetic = (0..<3).map { _ in Self.autoregressive(frames: 40, dimensions: 1, a: 0.9, g: &g) }
-        let metric = try #require(NoveltyMetric.measure(synthetic: synthetic, reference: reference, baseline: nil,
-                                                        window: 5))
-        let distances = Self.bruteForceNearest(synthetic, reference: reference, window: 5)
-        #expect(distances.count == 108)
-        let median = Self.lowerQuantile(distances, 0.5), tenth = Self.lowerQuantile(distances, 0.1)
-        #expect(abs(metric.median - median) <= 1e-5 * median)
-        #expect(abs(metric.tenthPercentile - tenth) <= 1e-5 * tenth)
-        #expect(metric.baselineMedian == nil)
+    /// One case of the brute-force novelty check: an AR(1) of `dimensions` coordinates, synthetic
+    /// and reference trajectories of the given lengths, and the number of synthetic windows.
+    struct NoveltyCase: Sendable, CustomTestStringConvertible {
+        var dimensions: Int, seed: UInt64, synthetic: [Int], reference: [Int], window: Int, windows: Int
+        var withBaseline: Bool
+        var testDescription: String { "m = \(dimensions)" }
     }
 
-    @Test("on two latent coordinates the distance is the RMS over the window of the Euclidean point distance")
-    func noveltyBruteForceTwoDimensions() throws {
-        // The documented distance √((1/L) Σ_t |x_t − y_t|²); 2 × 40 synthetic, 2 × 50 reference frames
-        // of a 2-D AR(1), window 4: 74 and 94 windows, all used. Relative tolerance 1e-5 (Float32 sums).
-        var g = RandomGenerator(seed: 24)
-        let reference = (0..<2).map { _ in Self.autoregressive(frames: 50, dimensions: 2, a: 0.9, g: &g) }
-        let synthetic = (0..<2).map { _ in Self.autoregressive(frames: 40, dimensions: 2, a: 0.9, g: &g) }
-        let metric = try #require(NoveltyMetric.measure(synthetic: synthetic, reference: reference, baseline: synthetic,
-                                                        window: 4))
-        let distances = Self.bruteForceNearest(synthetic, reference: reference, window: 4)
+    /// The documented distance √((1/L) Σ_t |x_t − y_t|²) of a synthetic window to its nearest
+    /// reference window, against a brute-force search. m = 1: 3 × 40 synthetic against 2 × 60
+    /// reference frames, window 5 (108 windows); m = 2: 2 × 40 against 2 × 50, window 4 (74
+    /// windows), with the synthetic paths as their own baseline. The metric sums in Float32, so
+    /// agreement is to Float32 rounding (relative 1e-5). Found by this test: the metric once
+    /// divided by L·m instead of L (a ratio of 1/√2 at m = 2).
+    @Test("the median and 10th percentile equal a brute-force nearest-window search", arguments: [
+        NoveltyCase(dimensions: 1, seed: 23, synthetic: [40, 40, 40], reference: [60, 60], window: 5, windows: 108,
+                    withBaseline: false),
+        NoveltyCase(dimensions: 2, seed: 24, synthetic: [40, 40], reference: [50, 50], window: 4, windows: 74,
+                    withBaseline: true),
+    ])
+    func noveltyBruteForce(_ c: NoveltyCase) throws {
+        var g = RandomGenerator(seed: c.seed)
+        let reference = c.reference.map { Self.autoregressive(frames: $0, dimensions: c.dimensions, a: 0.9, g: &g) }
+        let synthetic = c.synthetic.map { Self.autoregressive(frames: $0, dimensions: c.dimensions, a: 0.9, g: &g) }
+        let metric = try #require(NoveltyMetric.measure(synthetic: synthetic, reference: reference,
+                                                        baseline: c.withBaseline ? synthetic : nil, window: c.window))
+        let distances = Self.bruteForceNearest(synthetic, reference: reference, window: c.window)
+        #expect(distances.count == c.windows)
         let median = Self.lowerQuantile(distances, 0.5), tenth = Self.lowerQuantile(distances, 0.1)
-        print("novelty 2-D: metric median \(metric.median), brute force \(median) (ratio \(metric.median / median))")
-        // Found by this test: the metric once divided by L·m instead of L (a ratio of 1/√2 here).
         #expect(abs(metric.median - median) <= 1e-5 * median)
         #expect(abs(metric.tenthPercentile - tenth) <= 1e-5 * tenth)
         // The baseline windows go through the same search.
-        #expect(metric.baselineMedian == metric.median)
+        #expect(metric.baselineMedian == (c.withBaseline ? metric.median : nil))
     }
 
     // MARK: - Kinetics

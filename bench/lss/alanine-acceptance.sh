@@ -24,7 +24,7 @@ for run in train:1 heldout:2; do
 done
 "$lss" train "$work/ala-vac-train.dcd" --topology "$pdb" --features "distances:select=heavy" \
     --lag "${LAG:-2ps}" --latent "${LATENT:-2}" --ensemble 5 --decode heavy --decoder-epochs "${DECODER_EPOCHS:-250}" \
-    --seed 1 -o "$work/model" \
+    --seed "${SEED:-1}" -o "$work/model" \
     > "$work/train.txt"
 cat "$work/train.txt"
 "$lss" validate "$work/model" "$work/ala-vac-heldout.dcd" --topology "$pdb" --training "$work/ala-vac-train.dcd" \

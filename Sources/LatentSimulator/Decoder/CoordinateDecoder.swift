@@ -19,9 +19,13 @@ public final class CoordinateDecoder: ArchivableModel {
         public var latentMean: [Float]
         public var latentDeviation: [Float]
         public var scaling: CoordinateScaling
+        /// Applied to every decoded frame when set (fitted after training; nil in bundles written
+        /// before it existed, and when no bonds are known).
+        public var bondCalibration: BondLengthCalibration?
 
         public init(latentDimension: Int, noiseDimension: Int, hidden: [Int], activation: Activation,
-                    latentMean: [Float], latentDeviation: [Float], scaling: CoordinateScaling) {
+                    latentMean: [Float], latentDeviation: [Float], scaling: CoordinateScaling,
+                    bondCalibration: BondLengthCalibration? = nil) {
             self.latentDimension = latentDimension
             self.noiseDimension = noiseDimension
             self.hidden = hidden
@@ -29,10 +33,11 @@ public final class CoordinateDecoder: ArchivableModel {
             self.latentMean = latentMean
             self.latentDeviation = latentDeviation
             self.scaling = scaling
+            self.bondCalibration = bondCalibration
         }
     }
 
-    public let configuration: Configuration
+    public private(set) var configuration: Configuration
     /// [ψ ⊕ z] → hidden → 3a with tanh output (network units in (-1, 1)).
     public let network: Sequential
     /// One predictor per worker thread (each with its own buffers, all reading the same weights).
@@ -52,7 +57,8 @@ public final class CoordinateDecoder: ArchivableModel {
               c.latentMean.count == c.latentDimension, c.latentDeviation.count == c.latentDimension,
               c.latentDeviation.allSatisfy({ $0 > 0 && $0.isFinite }), c.latentMean.allSatisfy(\.isFinite),
               c.scaling.atomCount >= 1, c.scaling.reference.count == 3 * c.scaling.atomCount,
-              c.scaling.scale > 0, c.scaling.scale.isFinite else {
+              c.scaling.scale > 0, c.scaling.scale.isFinite,
+              c.bondCalibration.map({ BondLengthCalibration.isConsistent($0, atomCount: c.scaling.atomCount) }) ?? true else {
             throw LatentSimulatorError(.corruptBundle, "the decoder configuration is inconsistent (latent dimension "
                                        + "\(c.latentDimension), noise \(c.noiseDimension), hidden \(c.hidden), "
                                        + "\(c.scaling.atomCount) atoms); retrain the decoder")
@@ -102,7 +108,7 @@ public final class CoordinateDecoder: ArchivableModel {
             blocks.append(networkInput(latent: latent, rows: bounds[w]..<bounds[w + 1], worker: w, generator: &generator))
         }
         let work = DecodingWork(predictors: predictors, inputs: blocks, bounds: bounds, output: output.pointer,
-                                width: output.cols, scale: scaling.scale)
+                                width: output.cols, scale: scaling.scale, calibration: configuration.bondCalibration)
         if parts == 1 {
             work.run(0)
         } else if BLAS.maxThreads > 1 {
@@ -139,6 +145,13 @@ public final class CoordinateDecoder: ArchivableModel {
         return min(512, max(16, (BLAS.parallelThreshold - 1) / max(largest, 1)))
     }
 
+    /// Sets (or with nil removes) the bond-length calibration applied to every decoded frame.
+    public func calibrate(_ calibration: BondLengthCalibration?) {
+        precondition(calibration.map { BondLengthCalibration.isConsistent($0, atomCount: atomCount) } ?? true,
+                     "calibrate: the calibration is for another set of atoms")
+        configuration.bondCalibration = calibration
+    }
+
     /// Drops the buffers kept for batch sizes seen so far.
     public func releaseBuffers() {
         inputs = Array(repeating: nil, count: predictors.count)
@@ -155,10 +168,14 @@ private struct DecodingWork: @unchecked Sendable {
     let output: UnsafeMutablePointer<Float>
     let width: Int
     let scale: Float
+    let calibration: BondLengthCalibration?
 
     func run(_ worker: Int) {
         let y = predictors[worker].predict(inputs[worker])
         let target = output + bounds[worker] * width, source = y.pointer, s = scale
         for i in 0..<y.count { target[i] = source[i] * s }
+        if let calibration {
+            for r in 0..<(bounds[worker + 1] - bounds[worker]) { calibration.apply(to: target + r * width) }
+        }
     }
 }

@@ -27,6 +27,9 @@ public struct DecoderSettings: Codable, Sendable, Equatable {
     /// either way; only the attention the critic pays to rare ψ changes.
     public var latentBalance: Float?
     public static let defaultLatentBalance: Float = 1
+    /// Whether decoded bond lengths are given MD's mean and spread after training
+    /// (`BondLengthCalibration`; needs a topology). nil → true.
+    public var calibrateBonds: Bool?
     /// Hidden activation of both networks. ELU: smooth enough for the second derivatives of the
     /// gradient penalty, and cheap in the generator's inference loop.
     public var activation: Activation
@@ -66,6 +69,7 @@ public struct DecoderSettings: Codable, Sendable, Equatable {
         criticDistances = true
         distanceMomentWeight = nil
         latentBalance = nil
+        calibrateBonds = nil
         criticSteps = 5
         penaltyWeight = 10
         epochs = nil
@@ -109,6 +113,7 @@ public struct DecoderSettings: Codable, Sendable, Equatable {
         s.epochs = epochs ?? DecoderSettings.defaultEpochs(frames: frames)
         s.distanceMomentWeight = distanceMomentWeight ?? DecoderSettings.defaultDistanceMomentWeight
         s.latentBalance = latentBalance ?? DecoderSettings.defaultLatentBalance
+        s.calibrateBonds = calibrateBonds ?? true
         s.batchSize = min(batchSize ?? min(256, regime.batchSize), max(frames, 2))
         return s
     }

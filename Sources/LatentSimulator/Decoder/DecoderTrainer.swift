@@ -44,15 +44,19 @@ public enum DecoderTrainer {
                 lastProblem = problem
                 continue
             case .finished(let history):
-                var structureReport: StructureReport?
+                var structureReport: StructureReport?, uncalibrated: StructureReport?
                 if let structure {
+                    if resolved.calibrateBonds ?? true, !structure.bonds.isEmpty {
+                        uncalibrated = run.evaluateStructure(structure)
+                        decoder.calibrate(calibration(of: run, check: structure, positions: positions))
+                    }
                     structureReport = run.evaluateStructure(structure)
                 }
                 let report = DecoderTrainingReport(
                     wasserstein: history.wasserstein, criticLoss: history.criticLoss,
                     gradientNorm: history.gradientNorm, epochs: history.wasserstein.count, restarts: attempt,
                     learningRate: learningRate, structure: structureReport, settings: resolved,
-                    selectedEpoch: history.selectedEpoch)
+                    selectedEpoch: history.selectedEpoch, uncalibratedStructure: uncalibrated)
                 decoder.releaseBuffers()
                 return (decoder, report)
             }
@@ -61,6 +65,22 @@ public enum DecoderTrainer {
                                    + "(learning rates \(resolved.learningRate) down to "
                                    + "\(resolved.learningRate / Float(pow(10, Double(resolved.maximumRestarts))))): "
                                    + "\(lastProblem); lower decoder learningRate or check the positions for outliers")
+    }
+
+    /// Frames used to measure the generator's bond statistics for the calibration: enough that
+    /// their standard errors (σ/√n) are a small fraction of MD's fluctuation.
+    static let calibrationSampleSize = 20_000
+
+    /// The bond calibration of the trained generator: MD's bond statistics over all training
+    /// frames against the generator's on (up to `calibrationSampleSize`) evenly spaced training
+    /// latents, each with its own noise.
+    static func calibration(of run: DecoderTrainingRun, check: StructureCheck, positions: Matrix) -> BondLengthCalibration {
+        let n = run.latent.rows, count = min(n, calibrationSampleSize)
+        let rows = (0..<count).map { $0 * n / count }
+        var generator = RandomGenerator(seed: run.settings.seed &+ 0xCA11B)
+        let generated = check.evaluate(run.decoder.generate(latent: run.latent.rows(rows), generator: &generator))
+        return BondLengthCalibration(bonds: check.bonds, atomCount: check.atomCount, target: check.evaluate(positions),
+                                     generated: generated)
     }
 
     static func validate(latent: Matrix, positions: Matrix, reference: [Float], atomIndices: [Int],

@@ -16,6 +16,9 @@ public struct DecoderTrainingReport: Sendable, Codable {
     /// Bonds, clashes and chirality of frames generated for the training latents after training
     /// (nil when no `StructureCheck` was given).
     public var structure: StructureReport?
+    /// The same frames before the bond calibration, when one was fitted: what the GAN alone
+    /// produced (`BondLengthCalibration`).
+    public var uncalibratedStructure: StructureReport?
     /// With a `StructureCheck`: the epoch (0-based) whose generator was kept, the best-scoring of
     /// the structure evaluations in the second half of training (bond RMS deviation + 0.1 nm ×
     /// (clash fraction + mirror fraction)); nil without one (the last epoch's generator is kept).
@@ -25,7 +28,7 @@ public struct DecoderTrainingReport: Sendable, Codable {
 
     public init(wasserstein: [Double], criticLoss: [Double], gradientNorm: [Double], epochs: Int, restarts: Int,
                 learningRate: Float, structure: StructureReport?, settings: DecoderSettings,
-                selectedEpoch: Int? = nil) {
+                selectedEpoch: Int? = nil, uncalibratedStructure: StructureReport? = nil) {
         self.wasserstein = wasserstein
         self.criticLoss = criticLoss
         self.gradientNorm = gradientNorm
@@ -35,5 +38,6 @@ public struct DecoderTrainingReport: Sendable, Codable {
         self.structure = structure
         self.settings = settings
         self.selectedEpoch = selectedEpoch
+        self.uncalibratedStructure = uncalibratedStructure
     }
 }

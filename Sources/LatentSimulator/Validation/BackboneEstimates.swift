@@ -21,17 +21,17 @@ public enum RamachandranRegion: String, CaseIterable, Codable, Sendable {
 /// Model estimates of backbone quantities with honest error bars, against MD, for the data-poor
 /// regime: each comes with an interval, or with a caveat saying in plain words why these data
 /// cannot resolve it.
-enum BackboneEstimates {
+public enum BackboneEstimates {
     /// Fewer entries than this into a region and the MD's population of it is a count of a few
     /// visits, not an estimate.
-    static let minimumEntries = 10
+    public static let minimumEntries = 10
 
     /// Region populations of one φ/ψ pair.
     /// - MD: the mean over five blocks (contiguous fifths of every trajectory), standard error.
     /// - Model: the mean over ensemble members; the error combines the members' spread with the
     ///   decoder's own shift, measured by decoding MD's latent points (`decodedMD`) and comparing
     ///   with MD: members share one decoder, so their spread alone would hide its bias.
-    static func populations(md: (phi: [[Double]], psi: [[Double]]), model: (phi: [[Double]], psi: [[Double]]),
+    public static func populations(md: (phi: [[Double]], psi: [[Double]]), model: (phi: [[Double]], psi: [[Double]]),
                             memberOf: [Int], decodedMD: (phi: [[Double]], psi: [[Double]])?) -> [EstimateComparison] {
         RamachandranRegion.allCases.map { region in
             let inside = { (phi: [Double], psi: [Double]) in zip(phi, psi).map { region.contains(phi: $0, psi: $1) } }
@@ -65,7 +65,7 @@ enum BackboneEstimates {
     /// Decorrelation times (`TorsionDecorrelation`) of one torsion: MD over five blocks, the model
     /// over ensemble members. The model's frames are one MDN step apart and every decoded frame
     /// draws fresh noise, so motion faster than a few steps is the decoder's, not learned dynamics.
-    static func decorrelation(name: String, md: [[Double]], model: [[Double]], memberOf: [Int],
+    public static func decorrelation(name: String, md: [[Double]], model: [[Double]], memberOf: [Int],
                               frameInterval: Double, step: Double) -> EstimateComparison {
         let blocks = (0..<5).compactMap { b in TorsionDecorrelation.time(md.map { piece($0, b, of: 5) }, spacing: frameInterval) }
         let members = Dictionary(grouping: model.indices, by: { memberOf[$0] }).sorted { $0.key < $1.key }
@@ -92,7 +92,7 @@ enum BackboneEstimates {
     }
 
     /// Times the series goes from outside to inside (a start inside counts once).
-    static func entryCount(_ flags: [Bool]) -> Int {
+    public static func entryCount(_ flags: [Bool]) -> Int {
         var count = 0, previous = false
         for f in flags { if f && !previous { count += 1 }; previous = f }
         return count

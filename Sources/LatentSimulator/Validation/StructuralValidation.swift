@@ -57,14 +57,14 @@ public struct BondValidation: Codable, Sendable {
     public var modelDeviation: Double
 }
 
-enum StructuralComparison {
+public enum StructuralComparison {
     /// - Parameters:
     ///   - md: MD positions of the decoded atoms, per trajectory (frames × 3a nm), one frame every `frameInterval` ps.
     ///   - model: decoded synthetic positions, per trajectory, one frame every `step` ps.
     ///   - topology: the topology of the decoded atoms; `reference` their reference positions.
     ///   - memberOf: the ensemble member that made each model trajectory (for error bars).
     ///   - decodedMD: MD's own latent points decoded, per trajectory: the decoder's share of the error.
-    static func compare(md: [Matrix], model: [Matrix], memberOf: [Int], decodedMD: [Matrix]? = nil, topology: Topology,
+    public static func compare(md: [Matrix], model: [Matrix], memberOf: [Int], decodedMD: [Matrix]? = nil, topology: Topology,
                         reference: [Float], check: StructureCheck, frameInterval: Double,
                         step: Double) throws -> StructuralValidation {
         let atoms = topology.atomCount

@@ -54,6 +54,10 @@ struct TrainCommand: ParsableCommand {
                                + "0 as the data hold them, 1 every latent bin equally often.", valueName: "P"))
     var decoderBalance: Float?
 
+    @Flag(help: ArgumentHelp("Leave decoded bond lengths as the generator makes them (by default they are given MD's "
+                             + "mean and spread along the generated bond directions after training)."))
+    var noBondCalibration = false
+
     @Option(help: "SRV random restarts; the best by validation VAMP-2 is kept.")
     var restarts = 3
 
@@ -166,6 +170,7 @@ struct TrainCommand: ParsableCommand {
             settings.epochs = decoderEpochs
             settings.distanceMomentWeight = distanceMomentWeight
             settings.latentBalance = decoderBalance
+            settings.calibrateBonds = !noBondCalibration
             decoderSettings = settings
         }
         let settings = LSSSettings(encoder: encoderSettings(lag: srvLag, latent: latentDimension), propagator: mdn,

@@ -20,6 +20,7 @@ struct TrainingSummary: Encodable {
     var propagatorValidationNLL: [Double]
     var wasserstein: Double?
     var structure: StructureReport?
+    var uncalibratedStructure: StructureReport?
     var seconds: [String: Double]
 
     init(model: LatentSpaceSimulator, path: String) {
@@ -40,6 +41,7 @@ struct TrainingSummary: Encodable {
         propagatorValidationNLL = metrics.propagators.map(\.validationNLL)
         wasserstein = metrics.decoder?.wasserstein.last
         structure = metrics.decoder?.structure
+        uncalibratedStructure = metrics.decoder?.uncalibratedStructure
         seconds = metrics.seconds
     }
 
@@ -64,6 +66,10 @@ struct TrainingSummary: Encodable {
             lines.append("decoded structures: bond-length deviation \(ReportPrinting.number(structure.bondLengthDeviation)) nm, "
                          + "clashes \(ReportPrinting.number(100 * structure.clashFraction))%, mirror images "
                          + "\(ReportPrinting.number(100 * structure.mirrorFraction))%")
+        }
+        if let raw = uncalibratedStructure {
+            lines.append("  before the bond-length calibration: bond-length deviation "
+                         + "\(ReportPrinting.number(raw.bondLengthDeviation)) nm, clashes \(ReportPrinting.number(100 * raw.clashFraction))%")
         }
         lines.append("training time: " + seconds.sorted { $0.key < $1.key }.map {
             "\($0.key) \(ReportPrinting.number($0.value)) s"
