@@ -40,6 +40,15 @@ public struct BondLengthCalibration: Codable, Sendable, Equatable {
     public init(bonds: [AtomPair], atomCount: Int, target: StructureReport, generated: StructureReport) {
         precondition(target.bonds == bonds && generated.bonds == bonds,
                      "BondLengthCalibration: the reports must check the given bonds")
+        self.init(bonds: bonds, atomCount: atomCount, target: (target.bondMeans, target.bondDeviations),
+                  generated: (generated.bondMeans, generated.bondDeviations))
+    }
+
+    /// The same from per-bond means and standard deviations (nm), in the order of `bonds`.
+    public init(bonds: [AtomPair], atomCount: Int, target: (means: [Double], deviations: [Double]),
+                generated: (means: [Double], deviations: [Double])) {
+        precondition([target.means.count, target.deviations.count, generated.means.count, generated.deviations.count]
+                        .allSatisfy { $0 == bonds.count }, "BondLengthCalibration: one statistic per bond is needed")
         self.atomCount = atomCount
         parents = []; children = []
         targetMean = []; targetDeviation = []; generatedMean = []; generatedDeviation = []
@@ -49,10 +58,10 @@ public struct BondLengthCalibration: Codable, Sendable, Equatable {
             let k = index[AtomPair(parent, child)]!
             parents.append(parent)
             children.append(child)
-            targetMean.append(Float(target.bondMeans[k]))
-            targetDeviation.append(Float(target.bondDeviations[k]))
-            generatedMean.append(Float(generated.bondMeans[k]))
-            generatedDeviation.append(Float(generated.bondDeviations[k]))
+            targetMean.append(Float(target.means[k]))
+            targetDeviation.append(Float(target.deviations[k]))
+            generatedMean.append(Float(generated.means[k]))
+            generatedDeviation.append(Float(generated.deviations[k]))
         }
     }
 

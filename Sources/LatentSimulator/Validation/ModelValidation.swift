@@ -101,6 +101,7 @@ public enum ModelValidation {
                                                              topology: topology,
                                                              reference: decoder.scaling.reference, check: check,
                                                              frameInterval: md.frameInterval, step: step)
+                structure?.bondsCalibrated = decoder.configuration.bondCalibration != nil
             } catch { problems.append("structures: \(error)") }
             for spec in userCoordinates {
                 do {

@@ -24,6 +24,10 @@ public struct StructuralValidation: Codable, Sendable {
     public var bonds: [BondValidation]
     /// Bonds whose decoded mean is off MD's mean by more than MD's own standard deviation.
     public var bondsOffByMoreThanMDFluctuation: Int
+    /// Whether the decoder's bond lengths were calibrated to the training MD's statistics
+    /// (`BondLengthCalibration`): then `bonds` tests the calibration's transfer to held-out MD, and
+    /// the generator's own bonds are in the training report. nil in reports written before it existed.
+    public var bondsCalibrated: Bool?
     public var md: StructureReport
     public var model: StructureReport
     public var problems: [String]

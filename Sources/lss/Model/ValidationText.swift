@@ -63,7 +63,8 @@ enum ValidationText {
             lines.append("Rg: MD \(n(s.radiusOfGyration.mdMean)) ± \(n(s.radiusOfGyration.mdDeviation)) nm, LSS "
                          + "\(n(s.radiusOfGyration.modelMean)) ± \(n(s.radiusOfGyration.modelDeviation)) nm, JS \(n(s.radiusOfGyration.jensenShannon))")
             lines.append("RMSD to reference: MD \(n(s.rmsd.mdMean)) nm, LSS \(n(s.rmsd.modelMean)) nm, JS \(n(s.rmsd.jensenShannon))")
-            lines.append("bonds: \(s.bondsOffByMoreThanMDFluctuation) of \(s.bonds.count) off MD's mean by more than MD's own fluctuation")
+            lines.append("bonds: \(s.bondsOffByMoreThanMDFluctuation) of \(s.bonds.count) off MD's mean by more than MD's own fluctuation"
+                         + (s.bondsCalibrated == true ? " (lengths calibrated to the training MD; lss train reports the generator's own)" : ""))
             lines.append("clashes: MD \(n(100 * s.md.clashFraction))%, LSS \(n(100 * s.model.clashFraction))%; mirror images: "
                          + "MD \(n(100 * s.md.mirrorFraction))%, LSS \(n(100 * s.model.mirrorFraction))%")
             for p in s.problems { lines.append("  \(p)") }
