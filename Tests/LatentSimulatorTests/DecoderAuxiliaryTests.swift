@@ -25,15 +25,15 @@ struct DecoderAuxiliaryTests {
                 "power \(power): \(rare) rare draws, expected \(expected * Double(draws))")
     }
 
-    /// The decoder's default epochs: 25 million frame presentations, at most 2,000 epochs, never fewer
+    /// The decoder's default epochs: 50 million frame presentations, at most 2,000 epochs, never fewer
     /// than the data regime's (100 above 20,000 frames).
     @Test("default decoder epochs follow the presentation budget")
     func defaultEpochs() {
-        #expect(DecoderSettings.defaultEpochs(frames: 100_000) == 250)
-        #expect(DecoderSettings.defaultEpochs(frames: 15_000) == 1_667)
+        #expect(DecoderSettings.defaultEpochs(frames: 100_000) == 500)
+        #expect(DecoderSettings.defaultEpochs(frames: 30_000) == 1_667)
         #expect(DecoderSettings.defaultEpochs(frames: 10_000) == 2_000)
         #expect(DecoderSettings.defaultEpochs(frames: 1_000_000) == 100)
-        #expect(DecoderSettings().resolved(frames: 100_000, atoms: 10).epochs == 250)
+        #expect(DecoderSettings().resolved(frames: 100_000, atoms: 10).epochs == 500)
     }
 
     /// Three atoms, all three pairs; a batch of six frames.

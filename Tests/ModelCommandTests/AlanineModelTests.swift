@@ -76,7 +76,7 @@ import TestSupport
         let out = try LSSBinary.run(["train", training, "--topology", pdb, "--features", "distances:select=heavy",
                                      "--lag", "1ps", "--latent", "2", "--ensemble", "3", "--restarts", "2",
                                      // 200 decoder epochs (2 million presentations) keep CI fast; the default
-                                     // budget of 25 million would take 2,000 epochs on 10,000 frames.
+                                     // budget of 50 million would take 2,000 epochs on 10,000 frames.
                                      "--decoder-epochs", "200",
                                      "--seed", "5", "--quiet", "--json", "-o", w.path("model")])
         let summary = try LSSBinary.jsonDecoder.decode(Summary.self, from: Data(out.utf8))

@@ -90,10 +90,10 @@ public struct DecoderSettings: Codable, Sendable, Equatable {
     }
 
     /// Frame presentations the decoder gets by default. Measured on alanine dipeptide (bench/lss/
-    /// README.md): the data regime's epochs (100 at 100,000 frames, 200 at 15,000) left F(φ, ψ) of
-    /// decoded structures at 0.73 and 1.5 kT; 250 and 1,500 epochs (about 25 million presentations)
-    /// brought them to 0.56 and 0.93 kT. A GAN needs steps, not passes over the data.
-    public static let defaultFramePresentations = 25_000_000
+    /// README.md): the data regime's epochs (100 at 100,000 frames) left F(φ, ψ) of decoded
+    /// structures at 0.73 kT; 250 epochs brought it to 0.56 kT, 500 to 0.47 kT (the generator of
+    /// the last epoch scoring best every time). A GAN needs steps, not passes over the data.
+    public static let defaultFramePresentations = 50_000_000
     public static let maximumDefaultEpochs = 2_000
 
     /// Epochs when none are given: enough for `defaultFramePresentations` (at most
