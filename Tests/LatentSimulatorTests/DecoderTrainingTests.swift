@@ -117,6 +117,16 @@ struct DecoderTrainingTests {
         let shifts = structure.bondMeanShifts(relativeTo: md), rawShifts = raw.bondMeanShifts(relativeTo: md)
         #expect(shifts.allSatisfy { $0 < 0.5 }, "calibrated shifts \(shifts), uncalibrated \(rawShifts)")
         #expect(rawShifts.contains { $0 > 1 }, "uncalibrated shifts \(rawShifts)")
+
+        // With the calibration turned off (`lss train --no-bond-calibration`) the same training keeps
+        // the generator's own bonds: its report is the uncalibrated one above.
+        var off = settings
+        off.calibrateBonds = false
+        let (plain, plainReport) = try DecoderTrainer.train(latent: latent, positions: positions, reference: DecoderToy.reference,
+                                                            atomIndices: [0, 1, 2, 3], structure: check, settings: off)
+        #expect(plain.configuration.bondCalibration == nil)
+        #expect(plainReport.uncalibratedStructure == nil)
+        #expect(plainReport.structure == raw)
     }
 
     static func batch(seed: UInt64) -> (real: Matrix, fake: Matrix, condition: Matrix, mixing: Matrix) {
