@@ -68,38 +68,55 @@ public struct BondLengthCalibration: Codable, Sendable, Equatable {
     /// Recalibrates one frame of 3 × `atomCount` values (nm) in place. The centroid is kept, so
     /// the frame stays superposed on the decoder's reference.
     public func apply(to frame: UnsafeMutablePointer<Float>) {
-        let width = 3 * atomCount
-        guard !parents.isEmpty else { return }
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: width) { original in
-            let old = original.baseAddress!
-            old.update(from: frame, count: width)
-            var centre = SIMD3<Float>(repeating: 0)
-            for i in 0..<atomCount { centre += SIMD3(old[3 * i], old[3 * i + 1], old[3 * i + 2]) }
-            for k in parents.indices {
-                let p = parents[k], c = children[k]
-                let direction = SIMD3(old[3 * c] - old[3 * p], old[3 * c + 1] - old[3 * p + 1], old[3 * c + 2] - old[3 * p + 2])
-                let length = (direction * direction).sum().squareRoot()
-                guard length > 0, length.isFinite else {
-                    for d in 0..<3 { frame[3 * c + d] = frame[3 * p + d] + direction[d] }
-                    continue
-                }
-                let stretch = min(Self.maximumStretch, targetDeviation[k] / max(generatedDeviation[k], .leastNormalMagnitude))
-                // A bond is never shortened below half its mean, whatever the generator did.
-                let target = max(0.5 * targetMean[k], targetMean[k] + (length - generatedMean[k]) * stretch)
-                let factor = target / length
-                for d in 0..<3 { frame[3 * c + d] = frame[3 * p + d] + direction[d] * factor }
-            }
-            var moved = SIMD3<Float>(repeating: 0)
-            for i in 0..<atomCount { moved += SIMD3(frame[3 * i], frame[3 * i + 1], frame[3 * i + 2]) }
-            let shift = (moved - centre) / Float(atomCount)
-            for i in 0..<atomCount { for d in 0..<3 { frame[3 * i + d] -= shift[d] } }
-        }
+        apply(to: frame, rows: 1)
     }
 
     /// Recalibrates every row of `frames` (n × 3·`atomCount` nm) in place.
     public func apply(to frames: Matrix) {
         precondition(frames.cols == 3 * atomCount, "BondLengthCalibration.apply: frames need \(3 * atomCount) values per row")
-        for r in 0..<frames.rows { apply(to: frames.pointer + r * frames.cols) }
+        apply(to: frames.pointer, rows: frames.rows)
+    }
+
+    /// Recalibrates `rows` consecutive frames in place. The per-bond map ℓ ↦ max(floor, offset +
+    /// slope·ℓ) is worked out once per call and the loops run on raw buffers: this sits in the
+    /// decoder's hot path (one call per worker and batch).
+    public func apply(to frames: UnsafeMutablePointer<Float>, rows: Int) {
+        let k = parents.count, a = atomCount, width = 3 * a
+        guard k > 0, rows > 0 else { return }
+        var slope = [Float](repeating: 0, count: k), offset = slope, floor = slope
+        for b in 0..<k {
+            slope[b] = min(Self.maximumStretch, targetDeviation[b] / max(generatedDeviation[b], .leastNormalMagnitude))
+            offset[b] = targetMean[b] - generatedMean[b] * slope[b]
+            // A bond is never shortened below half its mean, whatever the generator did.
+            floor[b] = 0.5 * targetMean[b]
+        }
+        let parentIndices = parents.map { 3 * $0 }, childIndices = children.map { 3 * $0 }
+        var scratch = [Float](repeating: 0, count: width)
+        scratch.withUnsafeMutableBufferPointer { oldBuffer in
+            let old = oldBuffer.baseAddress!
+            for r in 0..<rows {
+                let frame = frames + r * width
+                old.update(from: frame, count: width)
+                var centre = SIMD3<Float>(repeating: 0)
+                for i in 0..<a { centre += SIMD3(old[3 * i], old[3 * i + 1], old[3 * i + 2]) }
+                for b in 0..<k {
+                    let p = parentIndices[b], c = childIndices[b]
+                    let dx = old[c] - old[p], dy = old[c + 1] - old[p + 1], dz = old[c + 2] - old[p + 2]
+                    let length = (dx * dx + dy * dy + dz * dz).squareRoot()
+                    let factor: Float = length > 0 && length.isFinite
+                        ? max(floor[b], offset[b] + slope[b] * length) / length : 1
+                    frame[c] = frame[p] + dx * factor
+                    frame[c + 1] = frame[p + 1] + dy * factor
+                    frame[c + 2] = frame[p + 2] + dz * factor
+                }
+                var moved = SIMD3<Float>(repeating: 0)
+                for i in 0..<a { moved += SIMD3(frame[3 * i], frame[3 * i + 1], frame[3 * i + 2]) }
+                let shift = (moved - centre) / Float(a)
+                for i in 0..<a {
+                    frame[3 * i] -= shift.x; frame[3 * i + 1] -= shift.y; frame[3 * i + 2] -= shift.z
+                }
+            }
+        }
     }
 
     /// Whether `c` fits `atomCount` decoded atoms and every number in it is usable (a damaged

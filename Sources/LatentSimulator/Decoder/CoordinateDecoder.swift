@@ -175,7 +175,7 @@ private struct DecodingWork: @unchecked Sendable {
         let target = output + bounds[worker] * width, source = y.pointer, s = scale
         for i in 0..<y.count { target[i] = source[i] * s }
         if let calibration {
-            for r in 0..<(bounds[worker + 1] - bounds[worker]) { calibration.apply(to: target + r * width) }
+            calibration.apply(to: target, rows: bounds[worker + 1] - bounds[worker])
         }
     }
 }
