@@ -22,8 +22,8 @@ import NeuralNet
 /// The torsions come from the bond graph alone, so they exist for any decoded selection: one per
 /// bond j–k with other neighbours on both sides, i–j–k–l with i and l the lowest-numbered such
 /// neighbours (another choice of i or l shifts the angle by a near-constant, which carries the same
-/// information), kept when MD moves it by more than `rigidDeviation`. For heavy atoms of a peptide
-/// these are φ and ψ up to such shifts (ω is rigid); for a Cα trace, the Cα pseudo-dihedrals. Torsions whose central bonds share an atom (φ and ψ of
+/// information). For heavy atoms of a peptide these are φ, ψ and ω up to such shifts; for a Cα
+/// trace they are the Cα pseudo-dihedrals. Torsions whose central bonds share an atom (φ and ψ of
 /// one residue) are compared jointly on 36 × 36 bins of 10°, since the joint map is where the
 /// contraction shows; a torsion with no such neighbour is compared alone on 36 bins. The score is
 /// the mean RMSE over these histograms.
@@ -31,11 +31,6 @@ public struct TorsionProfile: Sendable {
     public static let bins = 36
     /// Bins where MD lies more than this many kT above its most populated bin are not compared.
     public static let cutoff = 4.0
-    /// Torsions whose MD circular standard deviation is at most this (radians, 20°) are left out
-    /// (unless all are): a peptide bond's ω (about 8° in vacuum MD) is as stiff as a bond angle,
-    /// and its spread would drown the φ/ψ error that matters (measured on alanine dipeptide: with
-    /// both ω in the score, the generator it chose had F(φ, ψ) 0.87 kT off held-out MD).
-    public static let rigidDeviation = 20 * Double.pi / 180
 
     /// Selection indices i, j, k, l of each torsion.
     public let quartets: [[Int]]
@@ -60,9 +55,6 @@ public struct TorsionProfile: Sendable {
             quartets.append([i, j, k, l])
         }
         guard !quartets.isEmpty else { return nil }
-        let spreads = TorsionProfile.circularDeviations(of: frames, quartets: quartets)
-        let flexible = quartets.indices.filter { spreads[$0] > TorsionProfile.rigidDeviation }
-        if !flexible.isEmpty { quartets = flexible.map { quartets[$0] } }
         var groups: [[Int]] = []
         var paired = Set<Int>()
         for s in quartets.indices {
@@ -99,25 +91,6 @@ public struct TorsionProfile: Sendable {
             count += 1
         }
         return (sum / Double(count)).squareRoot()
-    }
-
-    /// Per torsion, the circular standard deviation √(−2 ln R) (radians), R the length of the mean
-    /// unit vector (e^{iθ}) over the finite frames.
-    static func circularDeviations(of frames: Matrix, quartets: [[Int]]) -> [Double] {
-        var cosine = [Double](repeating: 0, count: quartets.count), sine = cosine
-        var count = 0
-        for f in 0..<frames.rows {
-            let row = frames.pointer + f * frames.cols
-            func p(_ i: Int) -> SIMD3<Double> { SIMD3(Double(row[3 * i]), Double(row[3 * i + 1]), Double(row[3 * i + 2])) }
-            let angles = quartets.map { angle(p($0[0]), p($0[1]), p($0[2]), p($0[3])) }
-            guard angles.allSatisfy(\.isFinite) else { continue }
-            for (s, a) in angles.enumerated() { cosine[s] += cos(a); sine[s] += sin(a) }
-            count += 1
-        }
-        return quartets.indices.map { s in
-            let r = (cosine[s] * cosine[s] + sine[s] * sine[s]).squareRoot() / Double(max(count, 1))
-            return r > 0 ? (-2 * log(min(r, 1))).squareRoot() : .infinity
-        }
     }
 
     /// Histogram counts per group, filled frame by frame (memory stays at the histograms' size for
