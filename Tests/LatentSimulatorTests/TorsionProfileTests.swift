@@ -5,9 +5,9 @@ import TestSupport
 import Testing
 import Trajectories
 
-/// The torsion free-energy error that chooses the decoder's kept generator, checked against constructed
+/// The torsion divergence that chooses the decoder's kept generator, checked against constructed
 /// frames whose angles and histograms are known exactly, and against MDTraj on alanine dipeptide.
-@Suite("Torsion profile: angles, joint histograms and their free-energy error")
+@Suite("Torsion profile: angles, joint histograms and their Jensen-Shannon divergence")
 struct TorsionProfileTests {
     /// A chain of `angles.count + 3` atoms whose consecutive torsions are `angles` (degrees): bond
     /// vectors of 0.15 nm, bond angles of 90°, placed with each torsion measured exactly.
@@ -51,46 +51,34 @@ struct TorsionProfileTests {
         }
     }
 
-    @Test("one torsion: identical samples score 0; a reweighted pair of bins scores the closed form")
+    @Test("one torsion: identical samples diverge by 0; half moved to another bin by the closed form")
     func single() throws {
-        let reference = Self.frames(Array(repeating: Self.chain([60]), count: 75) + Array(repeating: Self.chain([-120]), count: 25))
+        let reference = Self.frames(Array(repeating: Self.chain([60]), count: 100))
         let profile = try #require(TorsionProfile(bonds: Self.bonds(chainOf: 4), atomCount: 4, frames: reference))
         #expect(profile.quartets == [[0, 1, 2, 3]])
         #expect(profile.groups == [[0]])
-        #expect(profile.freeEnergyError(of: reference) == 0)
-        // MD 3/4 and 1/4 (1.1 kT apart, both within the 4 kT cutoff), the model 1/2 and 1/2:
-        // √(((ln ½ − ln ¾)² + (ln ½ − ln ¼)²) / 2).
-        let exact = ((pow(log(0.5 / 0.75), 2) + pow(log(0.5 / 0.25), 2)) / 2).squareRoot()
+        #expect(profile.divergence(of: reference) == 0)
+        // p = (1, 0), q = (½, ½): JSD = ½ ln(4/3) + ¼ ln(2/3) + ¼ ln 2.
+        let exact = 0.5 * log(4.0 / 3) + 0.25 * log(2.0 / 3) + 0.25 * log(2.0)
         let half = Self.frames(Array(repeating: Self.chain([60]), count: 50) + Array(repeating: Self.chain([-120]), count: 50))
-        #expect(abs(profile.freeEnergyError(of: half) - exact) < 1e-12)
-        // Uniform scaling (network units) changes no angle.
+        #expect(abs(profile.divergence(of: half) - exact) < 1e-12)
+        // Uniform scaling (network units) and a rotation change no angle.
         let scaled = Matrix(rows: half.rows, cols: half.cols, values: (0..<half.count).map { 3 * half.pointer[$0] })
-        #expect(abs(profile.freeEnergyError(of: scaled) - exact) < 1e-12)
+        #expect(abs(profile.divergence(of: scaled) - exact) < 1e-12)
         // Frames that are all non-finite fill no bin: the worst score.
         let broken = Self.frames([[Float](repeating: .nan, count: 12)])
-        #expect(profile.freeEnergyError(of: broken) == .infinity)
+        #expect(profile.divergence(of: broken) == log(2))
     }
 
-    @Test("a bin more than 4 kT above MD's peak is not compared; mass the model puts elsewhere still counts")
-    func cutoff() throws {
-        // MD: 990 frames at 60°, 10 at -120° (4.6 kT up: not compared).
-        let reference = Self.frames(Array(repeating: Self.chain([60]), count: 990) + Array(repeating: Self.chain([-120]), count: 10))
-        let profile = try #require(TorsionProfile(bonds: Self.bonds(chainOf: 4), atomCount: 4, frames: reference))
-        // A model with the rare bin at 50 % is judged on the 60° bin alone: |ln(0.5 / 0.99)|.
-        let model = Self.frames(Array(repeating: Self.chain([60]), count: 50) + Array(repeating: Self.chain([-120]), count: 50))
-        #expect(abs(profile.freeEnergyError(of: model) - abs(log(0.5 / 0.99))) < 1e-12)
-    }
-
-    @Test("adjacent torsions are compared jointly: equal marginals with swapped pairs miss both of MD's bins")
+    @Test("adjacent torsions are compared jointly: equal marginals with swapped pairs are disjoint (ln 2)")
     func joint() throws {
         let reference = Self.frames(Array(repeating: Self.chain([60, 60]), count: 50) + Array(repeating: Self.chain([-120, -120]), count: 50))
         let profile = try #require(TorsionProfile(bonds: Self.bonds(chainOf: 5), atomCount: 5, frames: reference))
         #expect(profile.quartets == [[0, 1, 2, 3], [1, 2, 3, 4]])
         #expect(profile.groups == [[0, 1]])
-        // Each of MD's bins (p = ½) gets half a frame of 100: |ln(0.005 / 0.5)| = ln 100.
         let swapped = Self.frames(Array(repeating: Self.chain([60, -120]), count: 50) + Array(repeating: Self.chain([-120, 60]), count: 50))
-        #expect(abs(profile.freeEnergyError(of: swapped) - log(100)) < 1e-12)
-        #expect(profile.freeEnergyError(of: reference) == 0)
+        #expect(abs(profile.divergence(of: swapped) - log(2)) < 1e-12)
+        #expect(profile.divergence(of: reference) == 0)
         // No torsion without three bonds in a row.
         #expect(TorsionProfile(bonds: [AtomPair(0, 1), AtomPair(0, 2)], atomCount: 3,
                                frames: Self.frames([[Float](repeating: 0, count: 9)])) == nil)

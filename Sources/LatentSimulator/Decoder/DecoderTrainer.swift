@@ -10,7 +10,7 @@ public enum DecoderTrainer {
     ///   - atomIndices: which atoms of the full topology the columns hold (kept for the bundle).
     ///   - structure: checks of generated frames (bonds, clashes, chirality), run every tenth of
     ///     the epochs (reported through `progress`) and after training; in the second half of
-    ///     training they choose, with the torsion free energy of the frames (`TorsionProfile`),
+    ///     training they choose, with the torsion distribution of the frames (`TorsionProfile`),
     ///     which epoch's generator is kept (`DecoderTrainingReport.selectedEpoch`).
     /// - Throws: `.invalidSetting`, `.mismatch`, `.insufficientData`, `.numerical` for bad input;
     ///   `.diverged` when every attempt (the first and `settings.maximumRestarts` restarts, each with
@@ -59,7 +59,7 @@ public enum DecoderTrainer {
                     gradientNorm: history.gradientNorm, epochs: history.wasserstein.count, restarts: attempt,
                     learningRate: learningRate, structure: structureReport, settings: resolved,
                     selectedEpoch: history.selectedEpoch, uncalibratedStructure: uncalibrated,
-                    torsionError: history.selectedTorsionError)
+                    torsionDivergence: history.selectedTorsionDivergence)
                 decoder.releaseBuffers()
                 return (decoder, report)
             }

@@ -20,21 +20,20 @@ public struct DecoderTrainingReport: Sendable, Codable {
     /// produced (`BondLengthCalibration`).
     public var uncalibratedStructure: StructureReport?
     /// With a `StructureCheck`: the epoch (0-based) whose generator was kept, the best-scoring of
-    /// the evaluations from a quarter of training on (`DecoderTrainingRun.selectionScore`: the
-    /// torsion free-energy error against MD, clash and mirror fractions); nil without one (the
-    /// last epoch's generator is kept).
+    /// the evaluations in the second half of training (`DecoderTrainingRun.selectionScore`: the
+    /// torsion divergence from MD plus clash and mirror fractions); nil without one (the last
+    /// epoch's generator is kept).
     public var selectedEpoch: Int?
-    /// The kept generator's torsion free-energy error (kT) against the training MD, for frames
-    /// decoded from the training latents (`TorsionProfile`); nil without a structure check or
-    /// without torsions.
-    public var torsionError: Double?
+    /// The kept generator's mean Jensen-Shannon divergence (nats) of torsion histograms from the
+    /// training MD's (`TorsionProfile`); nil without a structure check or without torsions.
+    public var torsionDivergence: Double?
     /// The settings with every default filled in.
     public var settings: DecoderSettings
 
     public init(wasserstein: [Double], criticLoss: [Double], gradientNorm: [Double], epochs: Int, restarts: Int,
                 learningRate: Float, structure: StructureReport?, settings: DecoderSettings,
                 selectedEpoch: Int? = nil, uncalibratedStructure: StructureReport? = nil,
-                torsionError: Double? = nil) {
+                torsionDivergence: Double? = nil) {
         self.wasserstein = wasserstein
         self.criticLoss = criticLoss
         self.gradientNorm = gradientNorm
@@ -45,6 +44,6 @@ public struct DecoderTrainingReport: Sendable, Codable {
         self.settings = settings
         self.selectedEpoch = selectedEpoch
         self.uncalibratedStructure = uncalibratedStructure
-        self.torsionError = torsionError
+        self.torsionDivergence = torsionDivergence
     }
 }

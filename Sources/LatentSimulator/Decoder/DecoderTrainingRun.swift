@@ -14,9 +14,9 @@ final class DecoderTrainingRun {
 
     struct History {
         /// The epoch (0-based) whose generator weights were kept, when structure checks chose one,
-        /// and the torsion free-energy error of its frames against MD (`TorsionProfile`).
+        /// and the torsion divergence of its frames from MD's (`TorsionProfile`).
         var selectedEpoch: Int?
-        var selectedTorsionError: Double?
+        var selectedTorsionDivergence: Double?
         var wasserstein: [Double] = []
         var criticLoss: [Double] = []
         var gradientNorm: [Double] = []
@@ -125,20 +125,19 @@ final class DecoderTrainingRun {
             history.criticLoss.append(loss / count)
             history.gradientNorm.append(norm / count)
             var evaluation: Evaluation?
-            let candidate = 4 * (epoch + 1) >= epochs
+            let secondHalf = 2 * (epoch + 1) >= epochs
             if let structure, (epoch + 1) % max(1, epochs / 10) == 0 || epoch == epochs - 1
-                || (candidate && (epoch + 1) % max(1, epochs / 20) == 0) {
+                || (secondHalf && (epoch + 1) % max(1, epochs / 20) == 0) {
                 let e = evaluate(structure)
                 evaluation = e
-                // From a quarter of training on, keep the best-scoring generator: adversarial
+                // In the second half of training, keep the best-scoring generator: adversarial
                 // training does not converge monotonically, and its last epoch is no better than
-                // any other (measured on alanine dipeptide, the torsion error is often lowest
-                // between 40 and 60 % of 500 epochs and then drifts up and down by a third).
-                if candidate, e.score.isFinite, e.score < bestScore {
+                // any other.
+                if secondHalf, e.score.isFinite, e.score < bestScore {
                     bestScore = e.score
                     best = decoder.parameters.snapshot()
                     history.selectedEpoch = epoch
-                    history.selectedTorsionError = e.torsionError
+                    history.selectedTorsionDivergence = e.torsionDivergence
                 }
             }
             report(epoch: epoch, epochs: epochs, history: history, evaluation: evaluation)
@@ -208,37 +207,38 @@ final class DecoderTrainingRun {
         check.evaluate(generateForTrainingLatents(count: settings.structureSampleSize, seed: settings.seed &+ 0xC0FFEE))
     }
 
-    /// One checkpoint's evaluation: its structure, its torsion free-energy error and their score.
+    /// One checkpoint's evaluation: its structure, its torsion divergence from MD and their score.
     struct Evaluation {
         var structure: StructureReport
-        var torsionError: Double?
+        var torsionDivergence: Double?
         var score: Double
     }
 
-    /// Frames generated to measure the torsion free-energy error: enough that a bin at MD's 4 kT
-    /// cutoff on a 36 × 36 map holds tens of frames, and the same latents and noise at every
-    /// evaluation, so that epochs differ only by their generator.
-    static let torsionSampleSize = 100_000
+    /// Frames generated to measure the torsion divergence: enough to fill the 24 × 24 joint
+    /// histograms (about 17 frames per bin on average), and the same latents and noise at every
+    /// evaluation so that epochs differ only by their generator.
+    static let torsionSampleSize = 10_000
 
     func evaluate(_ check: StructureCheck) -> Evaluation {
         let structure = evaluateStructure(check)
-        let error = torsions.map {
-            $0.freeEnergyError(of: generateForTrainingLatents(count: Self.torsionSampleSize, seed: settings.seed &+ 0x7025))
+        let divergence = torsions.map {
+            $0.divergence(of: generateForTrainingLatents(count: Self.torsionSampleSize, seed: settings.seed &+ 0x7025))
         }
-        return Evaluation(structure: structure, torsionError: error,
-                          score: Self.selectionScore(structure, torsionError: error, bondsCalibrated: settings.calibrateBonds ?? true))
+        return Evaluation(structure: structure, torsionDivergence: divergence,
+                          score: Self.selectionScore(structure, torsionDivergence: divergence,
+                                                     bondsCalibrated: settings.calibrateBonds ?? true))
     }
 
     /// The score that picks the generator kept (lower is better).
     ///
-    /// With torsions (`TorsionProfile`): their free-energy error against MD (kT), plus 0.1 kT per
-    /// 1 % of frames with a clash or an inverted hand, plus, when bonds will not be calibrated,
-    /// 0.1 kT per 0.01 nm of bond RMS deviation. Without torsions (fewer than three bonds in a
-    /// row), the structure alone: bond RMS deviation (nm) plus 0.01 nm per 10 % of frames with a
-    /// clash or an inverted hand.
-    static func selectionScore(_ s: StructureReport, torsionError: Double?, bondsCalibrated: Bool) -> Double {
-        guard let torsionError else { return s.bondLengthDeviation + 0.1 * (s.clashFraction + s.mirrorFraction) }
-        return torsionError + 10 * (s.clashFraction + s.mirrorFraction) + (bondsCalibrated ? 0 : 10 * s.bondLengthDeviation)
+    /// With torsions (`TorsionProfile`): their Jensen-Shannon divergence from MD (nats) plus the
+    /// fractions of frames with a clash or an inverted hand; when bonds will not be calibrated,
+    /// also the bond RMS deviation at 1 nat per nm (0.01 nm weighs as much as a divergence of 0.01).
+    /// Without torsions (fewer than three bonds in a row), the structure alone: bond RMS deviation
+    /// (nm) plus 0.01 nm per 10 % of frames with a clash or an inverted hand.
+    static func selectionScore(_ s: StructureReport, torsionDivergence: Double?, bondsCalibrated: Bool) -> Double {
+        guard let torsionDivergence else { return s.bondLengthDeviation + 0.1 * (s.clashFraction + s.mirrorFraction) }
+        return torsionDivergence + s.clashFraction + s.mirrorFraction + (bondsCalibrated ? 0 : s.bondLengthDeviation)
     }
 
     /// Frames (nm) generated for up to `count` evenly spaced training latents with noise from `seed`.
@@ -255,7 +255,7 @@ final class DecoderTrainingRun {
         if let e = evaluation {
             let s = e.structure
             monitors["selection-score"] = e.score
-            if let error = e.torsionError { monitors["torsion-error"] = error }
+            if let divergence = e.torsionDivergence { monitors["torsion-divergence"] = divergence }
             monitors["bond-rmsd"] = s.bondLengthDeviation
             monitors["clash-fraction"] = s.clashFraction
             monitors["mirror-fraction"] = s.mirrorFraction

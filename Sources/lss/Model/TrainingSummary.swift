@@ -22,7 +22,7 @@ struct TrainingSummary: Encodable {
     var structure: StructureReport?
     var uncalibratedStructure: StructureReport?
     var selectedEpoch: Int?
-    var torsionError: Double?
+    var torsionDivergence: Double?
     var seconds: [String: Double]
 
     init(model: LatentSpaceSimulator, path: String) {
@@ -45,7 +45,7 @@ struct TrainingSummary: Encodable {
         structure = metrics.decoder?.structure
         uncalibratedStructure = metrics.decoder?.uncalibratedStructure
         selectedEpoch = metrics.decoder?.selectedEpoch
-        torsionError = metrics.decoder?.torsionError
+        torsionDivergence = metrics.decoder?.torsionDivergence
         seconds = metrics.seconds
     }
 
@@ -76,8 +76,8 @@ struct TrainingSummary: Encodable {
                          + "\(ReportPrinting.number(raw.bondLengthDeviation)) nm, clashes \(ReportPrinting.number(100 * raw.clashFraction))%")
         }
         if let selectedEpoch {
-            lines.append("  generator kept: epoch \(selectedEpoch + 1)" + (torsionError.map {
-                ", torsion free-energy error against the training MD \(ReportPrinting.number($0)) kT"
+            lines.append("  generator kept: epoch \(selectedEpoch + 1)" + (torsionDivergence.map {
+                ", torsion Jensen-Shannon divergence from the training MD \(ReportPrinting.number($0))"
             } ?? ""))
         }
         lines.append("training time: " + seconds.sorted { $0.key < $1.key }.map {
