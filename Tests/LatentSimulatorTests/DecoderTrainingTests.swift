@@ -99,9 +99,6 @@ struct DecoderTrainingTests {
         let (_, report) = try DecoderTrainer.train(latent: latent, positions: positions, reference: DecoderToy.reference,
                                                    atomIndices: [0, 1, 2, 3], structure: check, settings: settings) { p in
             if let bonds = p.monitors["bond-rmsd"], let clash = p.monitors["clash-fraction"], let mirror = p.monitors["mirror-fraction"] {
-                // Without torsions (the bonds 0–1, 0–2 have no third in a row) the score is the structure's.
-                #expect(p.monitors["torsion-divergence"] == nil)
-                #expect(p.monitors["selection-score"] == bonds + 0.1 * (clash + mirror))
                 scores.record(p.epoch, bonds + 0.1 * (clash + mirror))
             }
         }
@@ -130,39 +127,6 @@ struct DecoderTrainingTests {
         #expect(plain.configuration.bondCalibration == nil)
         #expect(plainReport.uncalibratedStructure == nil)
         #expect(plainReport.structure == raw)
-    }
-
-    @Test("with torsions in the bond graph, the generator kept has the lowest torsion divergence plus clash and mirror fractions")
-    func torsionSelection() throws {
-        // The toy's atoms bonded as a chain 1–0–2–3: one torsion, 1-0-2-3, which follows atom 3's height.
-        var topology = Topology(chains: [Topology.Chain(id: "A")],
-                                residues: [Topology.Residue(name: "TOY", number: 1, chainIndex: 0)])
-        topology.atoms = (0..<4).map { Topology.Atom(name: "C\($0)", element: .carbon, residueIndex: 0) }
-        topology.bonds = [Topology.Bond(0, 1), Topology.Bond(0, 2), Topology.Bond(2, 3)]
-        let check = StructureCheck(topology: topology, atomIndices: [0, 1, 2, 3], reference: DecoderToy.reference)
-        let (latent, positions) = DecoderToy.data(frames: 400, seed: 5)
-        var settings = Self.quickSettings(epochs: 10)
-        settings.structureSampleSize = 200
-        let scores = Scores(), divergences = Scores()
-        let (_, report) = try DecoderTrainer.train(latent: latent, positions: positions, reference: DecoderToy.reference,
-                                                   atomIndices: [0, 1, 2, 3], structure: check, settings: settings) { p in
-            if let divergence = p.monitors["torsion-divergence"], let clash = p.monitors["clash-fraction"],
-               let mirror = p.monitors["mirror-fraction"] {
-                #expect(p.monitors["selection-score"] == divergence + clash + mirror)   // bonds are calibrated afterwards
-                scores.record(p.epoch, divergence + clash + mirror)
-                divergences.record(p.epoch, divergence)
-            }
-        }
-        let secondHalf = scores.all.filter { 2 * ($0.key + 1) >= 10 }
-        #expect(secondHalf.count == 6)
-        let selected = try #require(report.selectedEpoch)
-        // The toy's torsion spans two or three bins, so epochs can tie: the kept one has the lowest score.
-        #expect(secondHalf[selected] == secondHalf.values.min())
-        #expect(report.torsionDivergence == divergences.all[selected])
-        // The divergence measures something: a 10-epoch generator is far from the toy's torsions
-        // (positive), but not disjoint from them (below ln 2).
-        let divergence = try #require(report.torsionDivergence)
-        #expect(divergence > 0 && divergence < log(2))
     }
 
     static func batch(seed: UInt64) -> (real: Matrix, fake: Matrix, condition: Matrix, mixing: Matrix) {

@@ -10,8 +10,7 @@ public enum DecoderTrainer {
     ///   - atomIndices: which atoms of the full topology the columns hold (kept for the bundle).
     ///   - structure: checks of generated frames (bonds, clashes, chirality), run every tenth of
     ///     the epochs (reported through `progress`) and after training; in the second half of
-    ///     training they choose, with the torsion distribution of the frames (`TorsionProfile`),
-    ///     which epoch's generator is kept (`DecoderTrainingReport.selectedEpoch`).
+    ///     training they choose which epoch's generator is kept (`DecoderTrainingReport.selectedEpoch`).
     /// - Throws: `.invalidSetting`, `.mismatch`, `.insufficientData`, `.numerical` for bad input;
     ///   `.diverged` when every attempt (the first and `settings.maximumRestarts` restarts, each with
     ///   a fresh seed and a tenfold smaller learning rate) produced a non-finite or exploding loss.
@@ -26,7 +25,6 @@ public enum DecoderTrainer {
         let scaling = CoordinateScaling(reference: reference, atomIndices: atomIndices, trainingFrames: positions)
         let frames = scaling.normalize(scaling.align(positions))
         let (mean, deviation) = standardization(of: latent)
-        let torsions = structure.flatMap { TorsionProfile(bonds: $0.bonds, atomCount: $0.atomCount, frames: positions) }
 
         var seeds = RandomGenerator(seed: settings.seed)
         var lastProblem = ""
@@ -40,7 +38,7 @@ public enum DecoderTrainer {
             let decoder = try CoordinateDecoder(configuration: configuration, seed: seed)
             let run = DecoderTrainingRun(decoder: decoder, frames: frames, latent: latent, settings: resolved,
                                          learningRate: learningRate, seed: seed, attempt: attempt,
-                                         structure: structure, torsions: torsions, progress: progress)
+                                         structure: structure, progress: progress)
             switch run.train() {
             case .diverged(let problem):
                 lastProblem = problem
@@ -58,8 +56,7 @@ public enum DecoderTrainer {
                     wasserstein: history.wasserstein, criticLoss: history.criticLoss,
                     gradientNorm: history.gradientNorm, epochs: history.wasserstein.count, restarts: attempt,
                     learningRate: learningRate, structure: structureReport, settings: resolved,
-                    selectedEpoch: history.selectedEpoch, uncalibratedStructure: uncalibrated,
-                    torsionDivergence: history.selectedTorsionDivergence)
+                    selectedEpoch: history.selectedEpoch, uncalibratedStructure: uncalibrated)
                 decoder.releaseBuffers()
                 return (decoder, report)
             }
@@ -78,7 +75,10 @@ public enum DecoderTrainer {
     /// frames against the generator's on (up to `calibrationSampleSize`) evenly spaced training
     /// latents, each with its own noise.
     static func calibration(of run: DecoderTrainingRun, check: StructureCheck, positions: Matrix) -> BondLengthCalibration {
-        let generated = check.evaluate(run.generateForTrainingLatents(count: calibrationSampleSize, seed: run.settings.seed &+ 0xCA11B))
+        let n = run.latent.rows, count = min(n, calibrationSampleSize)
+        let rows = (0..<count).map { $0 * n / count }
+        var generator = RandomGenerator(seed: run.settings.seed &+ 0xCA11B)
+        let generated = check.evaluate(run.decoder.generate(latent: run.latent.rows(rows), generator: &generator))
         return BondLengthCalibration(bonds: check.bonds, atomCount: check.atomCount, target: check.evaluate(positions),
                                      generated: generated)
     }

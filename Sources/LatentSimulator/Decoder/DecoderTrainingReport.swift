@@ -20,20 +20,15 @@ public struct DecoderTrainingReport: Sendable, Codable {
     /// produced (`BondLengthCalibration`).
     public var uncalibratedStructure: StructureReport?
     /// With a `StructureCheck`: the epoch (0-based) whose generator was kept, the best-scoring of
-    /// the evaluations in the second half of training (`DecoderTrainingRun.selectionScore`: the
-    /// torsion divergence from MD plus clash and mirror fractions); nil without one (the last
-    /// epoch's generator is kept).
+    /// the structure evaluations in the second half of training (bond RMS deviation + 0.1 nm ×
+    /// (clash fraction + mirror fraction)); nil without one (the last epoch's generator is kept).
     public var selectedEpoch: Int?
-    /// The kept generator's mean Jensen-Shannon divergence (nats) of torsion histograms from the
-    /// training MD's (`TorsionProfile`); nil without a structure check or without torsions.
-    public var torsionDivergence: Double?
     /// The settings with every default filled in.
     public var settings: DecoderSettings
 
     public init(wasserstein: [Double], criticLoss: [Double], gradientNorm: [Double], epochs: Int, restarts: Int,
                 learningRate: Float, structure: StructureReport?, settings: DecoderSettings,
-                selectedEpoch: Int? = nil, uncalibratedStructure: StructureReport? = nil,
-                torsionDivergence: Double? = nil) {
+                selectedEpoch: Int? = nil, uncalibratedStructure: StructureReport? = nil) {
         self.wasserstein = wasserstein
         self.criticLoss = criticLoss
         self.gradientNorm = gradientNorm
@@ -44,6 +39,5 @@ public struct DecoderTrainingReport: Sendable, Codable {
         self.settings = settings
         self.selectedEpoch = selectedEpoch
         self.uncalibratedStructure = uncalibratedStructure
-        self.torsionDivergence = torsionDivergence
     }
 }

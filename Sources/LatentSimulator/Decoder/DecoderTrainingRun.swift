@@ -13,10 +13,8 @@ final class DecoderTrainingRun {
     }
 
     struct History {
-        /// The epoch (0-based) whose generator weights were kept, when structure checks chose one,
-        /// and the torsion divergence of its frames from MD's (`TorsionProfile`).
+        /// The epoch (0-based) whose generator weights were kept, when structure checks chose one.
         var selectedEpoch: Int?
-        var selectedTorsionDivergence: Double?
         var wasserstein: [Double] = []
         var criticLoss: [Double] = []
         var gradientNorm: [Double] = []
@@ -37,7 +35,6 @@ final class DecoderTrainingRun {
     let settings: DecoderSettings
     let attempt: Int
     let structure: StructureCheck?
-    let torsions: TorsionProfile?
     let progress: ProgressHandler?
     private let sampler: LatentBalancedSampler?
     private let criticOptimizer: Adam
@@ -48,14 +45,13 @@ final class DecoderTrainingRun {
     private let realBatch: Matrix, conditionBatch: Matrix, mixing: Matrix
 
     init(decoder: CoordinateDecoder, frames: Matrix, latent: Matrix, settings: DecoderSettings, learningRate: Float,
-         seed: UInt64, attempt: Int, structure: StructureCheck?, torsions: TorsionProfile?, progress: ProgressHandler?) {
+         seed: UInt64, attempt: Int, structure: StructureCheck?, progress: ProgressHandler?) {
         self.decoder = decoder
         self.frames = frames
         self.latent = latent
         self.settings = settings
         self.attempt = attempt
         self.structure = structure
-        self.torsions = torsions
         self.progress = progress
         var generator = RandomGenerator(seed: seed ^ 0x5DEE_CE66_D1CE_5EED)
         let d = frames.cols, m = latent.cols
@@ -124,23 +120,22 @@ final class DecoderTrainingRun {
             history.wasserstein.append(wasserstein / count)
             history.criticLoss.append(loss / count)
             history.gradientNorm.append(norm / count)
-            var evaluation: Evaluation?
-            let secondHalf = 2 * (epoch + 1) >= epochs
-            if let structure, (epoch + 1) % max(1, epochs / 10) == 0 || epoch == epochs - 1
-                || (secondHalf && (epoch + 1) % max(1, epochs / 20) == 0) {
-                let e = evaluate(structure)
-                evaluation = e
-                // In the second half of training, keep the best-scoring generator: adversarial
-                // training does not converge monotonically, and its last epoch is no better than
-                // any other.
-                if secondHalf, e.score.isFinite, e.score < bestScore {
-                    bestScore = e.score
+            var structureReport: StructureReport?
+            if let structure, (epoch + 1) % max(1, epochs / 10) == 0 || epoch == epochs - 1 {
+                let s = evaluateStructure(structure)
+                structureReport = s
+                // In the second half of training, keep the generator whose frames are most molecular:
+                // adversarial training does not converge monotonically, and its last epoch is no
+                // better than any other. Score in nm: bond RMS deviation, plus 0.01 nm per 10 % of
+                // frames with a clash or an inverted hand.
+                let score = s.bondLengthDeviation + 0.1 * (s.clashFraction + s.mirrorFraction)
+                if 2 * (epoch + 1) >= epochs, score.isFinite, score < bestScore {
+                    bestScore = score
                     best = decoder.parameters.snapshot()
                     history.selectedEpoch = epoch
-                    history.selectedTorsionDivergence = e.torsionDivergence
                 }
             }
-            report(epoch: epoch, epochs: epochs, history: history, evaluation: evaluation)
+            report(epoch: epoch, epochs: epochs, history: history, structure: structureReport)
         }
         if let best { decoder.parameters.restore(best) }
         return .finished(history)
@@ -204,58 +199,17 @@ final class DecoderTrainingRun {
 
     /// Structure of frames generated for (up to `structureSampleSize`) evenly spaced training latents.
     func evaluateStructure(_ check: StructureCheck) -> StructureReport {
-        check.evaluate(generateForTrainingLatents(count: settings.structureSampleSize, seed: settings.seed &+ 0xC0FFEE))
-    }
-
-    /// One checkpoint's evaluation: its structure, its torsion divergence from MD and their score.
-    struct Evaluation {
-        var structure: StructureReport
-        var torsionDivergence: Double?
-        var score: Double
-    }
-
-    /// Frames generated to measure the torsion divergence: enough to fill the 24 × 24 joint
-    /// histograms (about 17 frames per bin on average), and the same latents and noise at every
-    /// evaluation so that epochs differ only by their generator.
-    static let torsionSampleSize = 10_000
-
-    func evaluate(_ check: StructureCheck) -> Evaluation {
-        let structure = evaluateStructure(check)
-        let divergence = torsions.map {
-            $0.divergence(of: generateForTrainingLatents(count: Self.torsionSampleSize, seed: settings.seed &+ 0x7025))
-        }
-        return Evaluation(structure: structure, torsionDivergence: divergence,
-                          score: Self.selectionScore(structure, torsionDivergence: divergence,
-                                                     bondsCalibrated: settings.calibrateBonds ?? true))
-    }
-
-    /// The score that picks the generator kept (lower is better).
-    ///
-    /// With torsions (`TorsionProfile`): their Jensen-Shannon divergence from MD (nats) plus the
-    /// fractions of frames with a clash or an inverted hand; when bonds will not be calibrated,
-    /// also the bond RMS deviation at 1 nat per nm (0.01 nm weighs as much as a divergence of 0.01).
-    /// Without torsions (fewer than three bonds in a row), the structure alone: bond RMS deviation
-    /// (nm) plus 0.01 nm per 10 % of frames with a clash or an inverted hand.
-    static func selectionScore(_ s: StructureReport, torsionDivergence: Double?, bondsCalibrated: Bool) -> Double {
-        guard let torsionDivergence else { return s.bondLengthDeviation + 0.1 * (s.clashFraction + s.mirrorFraction) }
-        return torsionDivergence + s.clashFraction + s.mirrorFraction + (bondsCalibrated ? 0 : s.bondLengthDeviation)
-    }
-
-    /// Frames (nm) generated for up to `count` evenly spaced training latents with noise from `seed`.
-    func generateForTrainingLatents(count: Int, seed: UInt64) -> Matrix {
-        let n = latent.rows, count = min(n, count)
+        let n = latent.rows, count = min(n, settings.structureSampleSize)
         let rows = (0..<count).map { $0 * n / count }
-        var generator = RandomGenerator(seed: seed)
-        return decoder.generate(latent: latent.rows(rows), generator: &generator)
+        var generator = RandomGenerator(seed: settings.seed &+ 0xC0FFEE)
+        let frames = decoder.generate(latent: latent.rows(rows), generator: &generator)
+        return check.evaluate(frames)
     }
 
-    private func report(epoch: Int, epochs: Int, history: History, evaluation: Evaluation?) {
+    private func report(epoch: Int, epochs: Int, history: History, structure: StructureReport?) {
         guard let progress else { return }
         var monitors = ["wasserstein": history.wasserstein.last ?? 0, "gradient-norm": history.gradientNorm.last ?? 0]
-        if let e = evaluation {
-            let s = e.structure
-            monitors["selection-score"] = e.score
-            if let divergence = e.torsionDivergence { monitors["torsion-divergence"] = divergence }
+        if let s = structure {
             monitors["bond-rmsd"] = s.bondLengthDeviation
             monitors["clash-fraction"] = s.clashFraction
             monitors["mirror-fraction"] = s.mirrorFraction

@@ -202,22 +202,15 @@ public struct StructureCheck: Codable, Sendable {
 
     /// sin of the dihedral angle p0-p1-p2-p3 (IUPAC sign convention, as `mdtraj.compute_dihedrals`).
     static func dihedralSine(_ p0: SIMD3<Double>, _ p1: SIMD3<Double>, _ p2: SIMD3<Double>, _ p3: SIMD3<Double>) -> Double {
-        let (x, y) = dihedralComponents(p0, p1, p2, p3)
-        let r = (x * x + y * y).squareRoot()
-        return r > 0 ? y / r : 0
-    }
-
-    /// (x, y) with the dihedral angle p0-p1-p2-p3 = atan2(y, x): x = n1·n2 and y = |b2| b1·n2 for
-    /// bond vectors b1, b2, b3 and plane normals n1 = b1 × b2, n2 = b2 × b3.
-    static func dihedralComponents(_ p0: SIMD3<Double>, _ p1: SIMD3<Double>, _ p2: SIMD3<Double>,
-                                   _ p3: SIMD3<Double>) -> (x: Double, y: Double) {
         func cross(_ a: SIMD3<Double>, _ b: SIMD3<Double>) -> SIMD3<Double> {
             SIMD3(a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x)
         }
         let b1 = p1 - p0, b2 = p2 - p1, b3 = p3 - p2
         let n1 = cross(b1, b2), n2 = cross(b2, b3)
         let b2Length = (b2 * b2).sum().squareRoot()
-        return ((n1 * n2).sum(), b2Length * (b1 * n2).sum())
+        let y = b2Length * (b1 * n2).sum(), x = (n1 * n2).sum()
+        let r = (x * x + y * y).squareRoot()
+        return r > 0 ? y / r : 0
     }
 
     /// Bond-graph distances, row-major a × a, capped at `limit` (pairs farther apart or unconnected get `limit`).

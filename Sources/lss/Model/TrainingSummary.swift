@@ -21,8 +21,6 @@ struct TrainingSummary: Encodable {
     var wasserstein: Double?
     var structure: StructureReport?
     var uncalibratedStructure: StructureReport?
-    var selectedEpoch: Int?
-    var torsionDivergence: Double?
     var seconds: [String: Double]
 
     init(model: LatentSpaceSimulator, path: String) {
@@ -44,8 +42,6 @@ struct TrainingSummary: Encodable {
         wasserstein = metrics.decoder?.wasserstein.last
         structure = metrics.decoder?.structure
         uncalibratedStructure = metrics.decoder?.uncalibratedStructure
-        selectedEpoch = metrics.decoder?.selectedEpoch
-        torsionDivergence = metrics.decoder?.torsionDivergence
         seconds = metrics.seconds
     }
 
@@ -74,11 +70,6 @@ struct TrainingSummary: Encodable {
         if let raw = uncalibratedStructure {
             lines.append("  before the bond-length calibration: bond-length deviation "
                          + "\(ReportPrinting.number(raw.bondLengthDeviation)) nm, clashes \(ReportPrinting.number(100 * raw.clashFraction))%")
-        }
-        if let selectedEpoch {
-            lines.append("  generator kept: epoch \(selectedEpoch + 1)" + (torsionDivergence.map {
-                ", torsion Jensen-Shannon divergence from the training MD \(ReportPrinting.number($0))"
-            } ?? ""))
         }
         lines.append("training time: " + seconds.sorted { $0.key < $1.key }.map {
             "\($0.key) \(ReportPrinting.number($0.value)) s"
