@@ -129,6 +129,38 @@ struct DecoderTrainingTests {
         #expect(plainReport.structure == raw)
     }
 
+    @Test("members are independent generators, the first the one a single-member training gives, mixed frame by frame")
+    func members() throws {
+        var topology = Topology(chains: [Topology.Chain(id: "A")],
+                                residues: [Topology.Residue(name: "TOY", number: 1, chainIndex: 0)])
+        topology.atoms = (0..<4).map { Topology.Atom(name: "C\($0)", element: .carbon, residueIndex: 0) }
+        let check = StructureCheck(topology: topology, atomIndices: [0, 1, 2, 3], reference: DecoderToy.reference)
+        let (latent, positions) = DecoderToy.data(frames: 400, seed: 4)
+        var settings = Self.quickSettings(epochs: 4)
+        settings.structureSampleSize = 200
+        settings.calibrateBonds = false
+        let (single, singleReport) = try DecoderTrainer.train(latent: latent, positions: positions, reference: DecoderToy.reference,
+                                                              atomIndices: [0, 1, 2, 3], structure: check, settings: settings)
+        settings.members = 3
+        let names = Scores()
+        let (mixed, report) = try DecoderTrainer.train(latent: latent, positions: positions, reference: DecoderToy.reference,
+                                                       atomIndices: [0, 1, 2, 3], structure: check, settings: settings) { p in
+            if p.epoch == 0, let member = Int(p.network.dropFirst("decoder ".count).prefix(1)) { names.record(member, 1) }
+        }
+        #expect(Set(names.all.keys) == [1, 2, 3])   // progress names "decoder 1/3" ... "decoder 3/3"
+        #expect(single.generatorCount == 1 && mixed.generatorCount == 3)
+        #expect(report.settings.members == 3)
+        // The members run side by side, yet the first is exactly the single-member generator: each
+        // member's arithmetic is its own, whatever the threads do.
+        let weights = mixed.networks.map { $0.parameters.map(\.value) }
+        for (a, b) in zip(weights[0], single.network.parameters.map(\.value)) { #expect(a.maxAbsoluteDifference(b) == 0) }
+        #expect(weights[1][0].maxAbsoluteDifference(weights[0][0]) > 1e-3)
+        #expect(weights[2][0].maxAbsoluteDifference(weights[1][0]) > 1e-3)
+        let epochs = try #require(report.memberSelectedEpochs)
+        #expect(epochs.count == 3 && epochs[0] == singleReport.selectedEpoch && report.selectedEpoch == epochs[0])
+        #expect(epochs.allSatisfy { (2...3).contains($0) })   // second half of 4 epochs
+    }
+
     static func batch(seed: UInt64) -> (real: Matrix, fake: Matrix, condition: Matrix, mixing: Matrix) {
         var random = RandomGenerator(seed: seed)
         return (Matrix.randomUniform(rows: 16, cols: 6, low: -1, high: 1, generator: &random),

@@ -4,7 +4,12 @@ import NeuralNet
 /// The trained generator of the cWGAN-GP decoder: G(ψ ⊕ z) → coordinates of the decoded atoms,
 /// Kabsch-aligned to the reference and divided by `scaling.scale` (DESIGN.md §1, "Decoder D").
 ///
-/// Only the generator is archived (with the latent standardization and the coordinate scaling):
+/// A decoder may hold several generators, snapshots of one training run taken at different epochs
+/// (`Configuration.generators`): frame r of a batch is decoded by generator r mod count, so decoded
+/// frames follow the mixture of their distributions. Adversarial training oscillates around the
+/// data rather than converging, and the snapshots' errors partly cancel in the mixture.
+///
+/// Only the generators are archived (with the latent standardization and the coordinate scaling):
 /// decoding needs nothing else, and a bundle stays small. The critic is discarded after training,
 /// so adversarial training cannot be continued from an archive; retraining starts afresh.
 public final class CoordinateDecoder: ArchivableModel {
@@ -22,10 +27,13 @@ public final class CoordinateDecoder: ArchivableModel {
         /// Applied to every decoded frame when set (fitted after training; nil in bundles written
         /// before it existed, and when no bonds are known).
         public var bondCalibration: BondLengthCalibration?
+        /// Generators mixed in decoding (nil → 1, as in bundles written before mixing existed).
+        public var generators: Int?
+        public static let maximumGenerators = 64
 
         public init(latentDimension: Int, noiseDimension: Int, hidden: [Int], activation: Activation,
                     latentMean: [Float], latentDeviation: [Float], scaling: CoordinateScaling,
-                    bondCalibration: BondLengthCalibration? = nil) {
+                    bondCalibration: BondLengthCalibration? = nil, generators: Int? = nil) {
             self.latentDimension = latentDimension
             self.noiseDimension = noiseDimension
             self.hidden = hidden
@@ -34,45 +42,57 @@ public final class CoordinateDecoder: ArchivableModel {
             self.latentDeviation = latentDeviation
             self.scaling = scaling
             self.bondCalibration = bondCalibration
+            self.generators = generators
         }
     }
 
     public private(set) var configuration: Configuration
-    /// [ψ ⊕ z] → hidden → 3a with tanh output (network units in (-1, 1)).
-    public let network: Sequential
-    /// One predictor per worker thread (each with its own buffers, all reading the same weights).
-    private let predictors: [Predictor]
-    /// Per worker, the input buffer of the last batch size it saw.
-    private var inputs: [Matrix?]
+    /// The generators, each [ψ ⊕ z] → hidden → 3a with tanh output (network units in (-1, 1)).
+    public let networks: [Sequential]
+    /// The first generator: the one adversarial training updates.
+    public var network: Sequential { networks[0] }
+    /// Per worker thread, one predictor per generator (each with its own buffers, all reading the
+    /// same weights).
+    private let predictors: [[Predictor]]
+    /// Per worker and generator, the input buffer of the last batch size it saw.
+    private var inputs: [[Matrix?]]
 
     public var latentDimension: Int { configuration.latentDimension }
     public var noiseDimension: Int { configuration.noiseDimension }
     public var atomCount: Int { configuration.scaling.atomCount }
     public var scaling: CoordinateScaling { configuration.scaling }
-    public var parameters: [Parameter] { network.parameters }
+    public var generatorCount: Int { networks.count }
+    /// Every generator's parameters, the first generator's first.
+    public var parameters: [Parameter] { networks.flatMap(\.parameters) }
 
-    /// A generator with fresh (Glorot-uniform) weights drawn from `seed`.
+    /// Generators with fresh (Glorot-uniform) weights drawn from `seed`.
     public init(configuration c: Configuration, seed: UInt64) throws {
         guard c.latentDimension >= 1, c.noiseDimension >= 1, c.hidden.allSatisfy({ $0 >= 1 }),
               c.latentMean.count == c.latentDimension, c.latentDeviation.count == c.latentDimension,
               c.latentDeviation.allSatisfy({ $0 > 0 && $0.isFinite }), c.latentMean.allSatisfy(\.isFinite),
               c.scaling.atomCount >= 1, c.scaling.reference.count == 3 * c.scaling.atomCount,
               c.scaling.scale > 0, c.scaling.scale.isFinite,
+              (1...Configuration.maximumGenerators).contains(c.generators ?? 1),
               c.bondCalibration.map({ BondLengthCalibration.isConsistent($0, atomCount: c.scaling.atomCount) }) ?? true else {
             throw LatentSimulatorError(.corruptBundle, "the decoder configuration is inconsistent (latent dimension "
                                        + "\(c.latentDimension), noise \(c.noiseDimension), hidden \(c.hidden), "
-                                       + "\(c.scaling.atomCount) atoms); retrain the decoder")
+                                       + "\(c.scaling.atomCount) atoms, \(c.generators ?? 1) generators); retrain the decoder")
         }
         configuration = c
         var generator = RandomGenerator(seed: seed)
         let sizes = [c.latentDimension + c.noiseDimension] + c.hidden + [3 * c.scaling.atomCount]
-        let generatorNetwork = MLP.make(sizes: sizes, hidden: c.activation, output: .tanh, generator: &generator)
-        generatorNetwork.name(prefix: "generator.")
-        network = generatorNetwork
+        let generatorNetworks = (0..<(c.generators ?? 1)).map { k in
+            let network = MLP.make(sizes: sizes, hidden: c.activation, output: .tanh, generator: &generator)
+            // The first keeps the name it had before decoders held several generators.
+            network.name(prefix: k == 0 ? "generator." : "generator\(k).")
+            return network
+        }
+        networks = generatorNetworks
         let rows = CoordinateDecoder.chunkRows(sizes: sizes)
-        let workers = (0..<max(1, BLAS.maxThreads)).map { _ in Predictor(generatorNetwork, chunkRows: rows) }
-        predictors = workers
-        inputs = Array(repeating: nil, count: workers.count)
+        predictors = (0..<max(1, BLAS.maxThreads)).map { _ in
+            generatorNetworks.map { Predictor($0, chunkRows: rows) }
+        }
+        inputs = Array(repeating: Array(repeating: nil, count: generatorNetworks.count), count: predictors.count)
     }
 
     public convenience init(configuration: Configuration) throws {
@@ -81,7 +101,8 @@ public final class CoordinateDecoder: ArchivableModel {
 
     /// Decoded frames for each latent row (n × m): n × 3a positions in nm, in the reference's
     /// frame. Each row gets its own noise z ~ N(0, I) from `generator`, so the same latent point
-    /// decodes to a different configuration each time, distributed as the data given ψ.
+    /// decodes to a different configuration each time, distributed as the data given ψ; row r is
+    /// decoded by generator r mod `generatorCount`.
     /// Runs batched through `Predictor` (no graph), reusing its buffers between calls.
     public func generate(latent: Matrix, generator: inout RandomGenerator) -> Matrix {
         let out = Matrix(rows: latent.rows, cols: 3 * atomCount)
@@ -101,11 +122,11 @@ public final class CoordinateDecoder: ArchivableModel {
                      "generate: latent has \(latent.cols) columns, the decoder takes \(latentDimension)")
         precondition(output.rows == latent.rows && output.cols == 3 * atomCount, "generate: output shape")
         let n = latent.rows
-        let parts = n >= 2 * predictors[0].chunkRows ? predictors.count : 1
+        let parts = n >= 2 * predictors[0][0].chunkRows * generatorCount ? predictors.count : 1
         let bounds = (0...parts).map { $0 * n / parts }
-        var blocks: [Matrix] = []
+        var blocks: [[Matrix]] = []
         for w in 0..<parts {
-            blocks.append(networkInput(latent: latent, rows: bounds[w]..<bounds[w + 1], worker: w, generator: &generator))
+            blocks.append(networkInputs(latent: latent, rows: bounds[w]..<bounds[w + 1], worker: w, generator: &generator))
         }
         let work = DecodingWork(predictors: predictors, inputs: blocks, bounds: bounds, output: output.pointer,
                                 width: output.cols, scale: scaling.scale, calibration: configuration.bondCalibration)
@@ -119,19 +140,23 @@ public final class CoordinateDecoder: ArchivableModel {
         }
     }
 
-    /// Rows `rows` of the latent batch standardized and joined with fresh noise: rows × (m + k),
-    /// a buffer owned by worker `worker`.
-    func networkInput(latent: Matrix, rows: Range<Int>, worker: Int, generator: inout RandomGenerator) -> Matrix {
-        let m = latentDimension, k = noiseDimension, width = m + k, n = rows.count
-        let x: Matrix
-        if let existing = inputs[worker], existing.rows == n { x = existing } else {
-            x = Matrix(rows: n, cols: width)
-            inputs[worker] = x
+    /// Rows `rows` of the latent batch standardized and joined with fresh noise, one matrix per
+    /// generator g holding the rows r ≡ g (mod `generatorCount`) in order: buffers owned by worker
+    /// `worker`. Noise is drawn row by row in the batch's order.
+    func networkInputs(latent: Matrix, rows: Range<Int>, worker: Int, generator: inout RandomGenerator) -> [Matrix] {
+        let m = latentDimension, k = noiseDimension, width = m + k, count = generatorCount
+        let x: [Matrix] = (0..<count).map { g in
+            let n = DecodingWork.rowCount(of: g, in: rows, generators: count)
+            if let existing = inputs[worker][g], existing.rows == n { return existing }
+            let fresh = Matrix(rows: n, cols: width)
+            inputs[worker][g] = fresh
+            return fresh
         }
         let mean = configuration.latentMean, deviation = configuration.latentDeviation
         let inverse = deviation.map { 1 / $0 }
-        for (r, source) in rows.enumerated() {
-            let row = x.pointer + r * width, values = latent.pointer + source * m
+        for source in rows {
+            let row = x[source % count].pointer + (source - rows.lowerBound) / count * width
+            let values = latent.pointer + source * m
             for j in 0..<m { row[j] = (values[j] - mean[j]) * inverse[j] }
             GaussianNoise.fill(row + m, count: k, generator: &generator)
         }
@@ -154,26 +179,41 @@ public final class CoordinateDecoder: ArchivableModel {
 
     /// Drops the buffers kept for batch sizes seen so far.
     public func releaseBuffers() {
-        inputs = Array(repeating: nil, count: predictors.count)
-        for p in predictors { p.releaseBuffers() }
+        inputs = Array(repeating: Array(repeating: nil, count: generatorCount), count: predictors.count)
+        for p in predictors.joined() { p.releaseBuffers() }
     }
 }
 
-/// One decoding batch split by rows among workers; each worker touches only its own predictor,
-/// input block and rows of the output.
+/// One decoding batch split by rows among workers; each worker touches only its own predictors,
+/// input blocks and rows of the output.
 private struct DecodingWork: @unchecked Sendable {
-    let predictors: [Predictor]
-    let inputs: [Matrix]
+    let predictors: [[Predictor]]
+    /// Per worker, per generator: that generator's rows of the worker's block.
+    let inputs: [[Matrix]]
     let bounds: [Int]
     let output: UnsafeMutablePointer<Float>
     let width: Int
     let scale: Float
     let calibration: BondLengthCalibration?
 
+    /// How many rows r of `rows` satisfy r ≡ g (mod generators).
+    static func rowCount(of g: Int, in rows: Range<Int>, generators: Int) -> Int {
+        let first = rows.lowerBound + (g - rows.lowerBound % generators + generators) % generators
+        return first < rows.upperBound ? (rows.upperBound - first + generators - 1) / generators : 0
+    }
+
     func run(_ worker: Int) {
-        let y = predictors[worker].predict(inputs[worker])
-        let target = output + bounds[worker] * width, source = y.pointer, s = scale
-        for i in 0..<y.count { target[i] = source[i] * s }
+        let count = inputs[worker].count, s = scale, lower = bounds[worker]
+        for g in 0..<count where inputs[worker][g].rows > 0 {
+            let y = predictors[worker][g].predict(inputs[worker][g]), source = y.pointer
+            // Row i of generator g's output is batch row lower + first + i·count.
+            let first = (g - lower % count + count) % count
+            for i in 0..<y.rows {
+                let target = output + (lower + first + i * count) * width, row = source + i * width
+                for j in 0..<width { target[j] = row[j] * s }
+            }
+        }
+        let target = output + bounds[worker] * width
         if let calibration {
             calibration.apply(to: target, rows: bounds[worker + 1] - bounds[worker])
         }

@@ -57,6 +57,12 @@ public struct DecoderSettings: Codable, Sendable, Equatable {
     /// Restarts with a fresh seed and a tenfold lower learning rate after a divergence, before
     /// `LatentSimulatorError(.diverged)` is thrown.
     public var maximumRestarts: Int
+    /// Generators trained independently (own seeds, side by side on the cores) and mixed in
+    /// decoding, frame by frame (`CoordinateDecoder`). One GAN run's errors in the decoded
+    /// distribution persist across its epochs but differ from run to run (bench/lss/README.md),
+    /// so a mixture of runs averages them. nil → `defaultMembers`.
+    public var members: Int?
+    public static let defaultMembers = 1
     /// Frames generated to evaluate structure (bonds, clashes, chirality) during and after training.
     public var structureSampleSize: Int
     public var seed: UInt64
@@ -70,6 +76,7 @@ public struct DecoderSettings: Codable, Sendable, Equatable {
         distanceMomentWeight = nil
         latentBalance = nil
         calibrateBonds = nil
+        members = nil
         criticSteps = 5
         penaltyWeight = 10
         epochs = nil
@@ -114,6 +121,7 @@ public struct DecoderSettings: Codable, Sendable, Equatable {
         s.distanceMomentWeight = distanceMomentWeight ?? DecoderSettings.defaultDistanceMomentWeight
         s.latentBalance = latentBalance ?? DecoderSettings.defaultLatentBalance
         s.calibrateBonds = calibrateBonds ?? true
+        s.members = members ?? DecoderSettings.defaultMembers
         s.batchSize = min(batchSize ?? min(256, regime.batchSize), max(frames, 2))
         return s
     }
@@ -146,6 +154,9 @@ public struct DecoderSettings: Codable, Sendable, Equatable {
             if let widths, widths.contains(where: { $0 < 1 }) {
                 throw fail("\(name) \(widths) holds a width below 1; give positive widths or leave it unset")
             }
+        }
+        if let g = members, !(1...CoordinateDecoder.Configuration.maximumGenerators).contains(g) {
+            throw fail("members is \(g); use 1 to \(CoordinateDecoder.Configuration.maximumGenerators) or leave it unset")
         }
         guard structureSampleSize >= 1 else { throw fail("structureSampleSize must be at least 1") }
     }

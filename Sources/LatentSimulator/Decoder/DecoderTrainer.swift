@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import NeuralNet
 
@@ -26,44 +27,106 @@ public enum DecoderTrainer {
         let frames = scaling.normalize(scaling.align(positions))
         let (mean, deviation) = standardization(of: latent)
 
-        var seeds = RandomGenerator(seed: settings.seed)
+        let members = resolved.members ?? 1
+        let memberName = { (k: Int) in members == 1 ? "decoder" : "decoder \(k + 1)/\(members)" }
+        let configuration = CoordinateDecoder.Configuration(
+            latentDimension: latent.cols, noiseDimension: resolved.noiseDimension,
+            hidden: resolved.generatorHidden ?? [], activation: resolved.activation,
+            latentMean: mean, latentDeviation: deviation, scaling: scaling)
+        // Members are independent adversarial games, each with single-threaded products (a GAN's
+        // batches are far below BLAS's parallel threshold), so they run side by side, one per core.
+        let outcomes = Locked<[Result<TrainedMember, Error>?]>(Array(repeating: nil, count: members))
+        let train = { (k: Int) in
+            let outcome = Result {
+                try trainMember(seed: memberSeed(settings.seed, member: k), name: memberName(k), configuration: configuration,
+                                frames: frames, latent: latent, settings: resolved, structure: structure, progress: progress)
+            }
+            outcomes.withLock { $0[k] = outcome }
+        }
+        if members == 1 || BLAS.maxThreads == 1 {
+            for k in 0..<members { train(k) }
+        } else {
+            BLAS.useThreads(forWork: 0)
+            let jobs = MemberJobs(train: train)   // each job touches only its own run and slot
+            DispatchQueue.concurrentPerform(iterations: members) { jobs.train($0) }
+        }
+        let trained = try outcomes.withLock { $0 }.map { try $0!.get() }
+
+        let decoder: CoordinateDecoder
+        if members == 1 {
+            decoder = trained[0].run.decoder
+        } else {
+            var mixed = configuration
+            mixed.generators = members
+            decoder = try CoordinateDecoder(configuration: mixed)
+            for (network, member) in zip(decoder.networks, trained) {
+                network.parameters.restore(member.run.decoder.parameters.snapshot())
+                member.run.decoder.releaseBuffers()
+            }
+        }
+        let first = trained[0]
+        var structureReport: StructureReport?, uncalibrated: StructureReport?
+        if let structure {
+            if resolved.calibrateBonds ?? true, !structure.bonds.isEmpty {
+                uncalibrated = first.run.evaluateStructure(structure, of: decoder)
+                decoder.calibrate(calibration(of: decoder, run: first.run, check: structure, positions: positions))
+            }
+            structureReport = first.run.evaluateStructure(structure, of: decoder)
+        }
+        let history = first.history
+        let selected = trained.compactMap(\.history.selectedEpoch)
+        let report = DecoderTrainingReport(
+            wasserstein: history.wasserstein, criticLoss: history.criticLoss,
+            gradientNorm: history.gradientNorm, epochs: history.wasserstein.count,
+            restarts: trained.map(\.attempt).max() ?? 0, learningRate: first.learningRate, structure: structureReport,
+            settings: resolved, selectedEpoch: history.selectedEpoch, uncalibratedStructure: uncalibrated,
+            memberSelectedEpochs: members > 1 && selected.count == members ? selected : nil)
+        decoder.releaseBuffers()
+        return (decoder, report)
+    }
+
+    private struct MemberJobs: @unchecked Sendable {
+        let train: (Int) -> Void
+    }
+
+    /// One member's training: its run (with the generator kept), history, attempt and learning rate.
+    struct TrainedMember {
+        let run: DecoderTrainingRun
+        let history: DecoderTrainingRun.History
+        let attempt: Int
+        let learningRate: Float
+    }
+
+    /// Member k's seed: the settings' seed for the first (so one member reproduces a decoder trained
+    /// before members existed), well-separated seeds for the others.
+    static func memberSeed(_ seed: UInt64, member k: Int) -> UInt64 {
+        k == 0 ? seed : seed &+ UInt64(k) &* 0x9E37_79B9_7F4A_7C15
+    }
+
+    /// Trains one generator, restarting after a divergence with a fresh seed and a tenfold lower
+    /// learning rate, at most `settings.maximumRestarts` times.
+    static func trainMember(seed: UInt64, name: String, configuration: CoordinateDecoder.Configuration, frames: Matrix,
+                            latent: Matrix, settings: DecoderSettings, structure: StructureCheck?,
+                            progress: ProgressHandler?) throws -> TrainedMember {
+        var seeds = RandomGenerator(seed: seed)
         var lastProblem = ""
-        for attempt in 0...resolved.maximumRestarts {
-            let learningRate = resolved.learningRate / Float(pow(10, Double(attempt)))
-            let seed = attempt == 0 ? settings.seed : seeds.next()
-            let configuration = CoordinateDecoder.Configuration(
-                latentDimension: latent.cols, noiseDimension: resolved.noiseDimension,
-                hidden: resolved.generatorHidden ?? [], activation: resolved.activation,
-                latentMean: mean, latentDeviation: deviation, scaling: scaling)
-            let decoder = try CoordinateDecoder(configuration: configuration, seed: seed)
-            let run = DecoderTrainingRun(decoder: decoder, frames: frames, latent: latent, settings: resolved,
-                                         learningRate: learningRate, seed: seed, attempt: attempt,
+        for attempt in 0...settings.maximumRestarts {
+            let learningRate = settings.learningRate / Float(pow(10, Double(attempt)))
+            let attemptSeed = attempt == 0 ? seed : seeds.next()
+            let trainee = try CoordinateDecoder(configuration: configuration, seed: attemptSeed)
+            let run = DecoderTrainingRun(decoder: trainee, frames: frames, latent: latent, settings: settings,
+                                         learningRate: learningRate, seed: attemptSeed, attempt: attempt, name: name,
                                          structure: structure, progress: progress)
             switch run.train() {
             case .diverged(let problem):
                 lastProblem = problem
-                continue
             case .finished(let history):
-                var structureReport: StructureReport?, uncalibrated: StructureReport?
-                if let structure {
-                    if resolved.calibrateBonds ?? true, !structure.bonds.isEmpty {
-                        uncalibrated = run.evaluateStructure(structure)
-                        decoder.calibrate(calibration(of: run, check: structure, positions: positions))
-                    }
-                    structureReport = run.evaluateStructure(structure)
-                }
-                let report = DecoderTrainingReport(
-                    wasserstein: history.wasserstein, criticLoss: history.criticLoss,
-                    gradientNorm: history.gradientNorm, epochs: history.wasserstein.count, restarts: attempt,
-                    learningRate: learningRate, structure: structureReport, settings: resolved,
-                    selectedEpoch: history.selectedEpoch, uncalibratedStructure: uncalibrated)
-                decoder.releaseBuffers()
-                return (decoder, report)
+                return TrainedMember(run: run, history: history, attempt: attempt, learningRate: learningRate)
             }
         }
-        throw LatentSimulatorError(.diverged, "decoder training diverged in all \(resolved.maximumRestarts + 1) attempts "
-                                   + "(learning rates \(resolved.learningRate) down to "
-                                   + "\(resolved.learningRate / Float(pow(10, Double(resolved.maximumRestarts))))): "
+        throw LatentSimulatorError(.diverged, "\(name) training diverged in all \(settings.maximumRestarts + 1) attempts "
+                                   + "(learning rates \(settings.learningRate) down to "
+                                   + "\(settings.learningRate / Float(pow(10, Double(settings.maximumRestarts))))): "
                                    + "\(lastProblem); lower decoder learningRate or check the positions for outliers")
     }
 
@@ -74,11 +137,12 @@ public enum DecoderTrainer {
     /// The bond calibration of the trained generator: MD's bond statistics over all training
     /// frames against the generator's on (up to `calibrationSampleSize`) evenly spaced training
     /// latents, each with its own noise.
-    static func calibration(of run: DecoderTrainingRun, check: StructureCheck, positions: Matrix) -> BondLengthCalibration {
+    static func calibration(of decoder: CoordinateDecoder, run: DecoderTrainingRun, check: StructureCheck,
+                            positions: Matrix) -> BondLengthCalibration {
         let n = run.latent.rows, count = min(n, calibrationSampleSize)
         let rows = (0..<count).map { $0 * n / count }
         var generator = RandomGenerator(seed: run.settings.seed &+ 0xCA11B)
-        let generated = check.evaluate(run.decoder.generate(latent: run.latent.rows(rows), generator: &generator))
+        let generated = check.evaluate(decoder.generate(latent: run.latent.rows(rows), generator: &generator))
         return BondLengthCalibration(bonds: check.bonds, atomCount: check.atomCount, target: check.evaluate(positions),
                                      generated: generated)
     }

@@ -23,12 +23,16 @@ public struct DecoderTrainingReport: Sendable, Codable {
     /// the structure evaluations in the second half of training (bond RMS deviation + 0.1 nm ×
     /// (clash fraction + mirror fraction)); nil without one (the last epoch's generator is kept).
     public var selectedEpoch: Int?
+    /// With several members (`DecoderSettings.members`), each member's kept epoch, in member order;
+    /// the per-epoch curves, `selectedEpoch` and `learningRate` above are the first member's.
+    public var memberSelectedEpochs: [Int]?
     /// The settings with every default filled in.
     public var settings: DecoderSettings
 
     public init(wasserstein: [Double], criticLoss: [Double], gradientNorm: [Double], epochs: Int, restarts: Int,
                 learningRate: Float, structure: StructureReport?, settings: DecoderSettings,
-                selectedEpoch: Int? = nil, uncalibratedStructure: StructureReport? = nil) {
+                selectedEpoch: Int? = nil, uncalibratedStructure: StructureReport? = nil,
+                memberSelectedEpochs: [Int]? = nil) {
         self.wasserstein = wasserstein
         self.criticLoss = criticLoss
         self.gradientNorm = gradientNorm
@@ -39,5 +43,6 @@ public struct DecoderTrainingReport: Sendable, Codable {
         self.settings = settings
         self.selectedEpoch = selectedEpoch
         self.uncalibratedStructure = uncalibratedStructure
+        self.memberSelectedEpochs = memberSelectedEpochs
     }
 }

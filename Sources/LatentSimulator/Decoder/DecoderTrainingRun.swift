@@ -34,6 +34,8 @@ final class DecoderTrainingRun {
     let latent: Matrix
     let settings: DecoderSettings
     let attempt: Int
+    /// How progress names this run: "decoder", or "decoder 2/3" for a member of several.
+    let name: String
     let structure: StructureCheck?
     let progress: ProgressHandler?
     private let sampler: LatentBalancedSampler?
@@ -45,12 +47,13 @@ final class DecoderTrainingRun {
     private let realBatch: Matrix, conditionBatch: Matrix, mixing: Matrix
 
     init(decoder: CoordinateDecoder, frames: Matrix, latent: Matrix, settings: DecoderSettings, learningRate: Float,
-         seed: UInt64, attempt: Int, structure: StructureCheck?, progress: ProgressHandler?) {
+         seed: UInt64, attempt: Int, name: String = "decoder", structure: StructureCheck?, progress: ProgressHandler?) {
         self.decoder = decoder
         self.frames = frames
         self.latent = latent
         self.settings = settings
         self.attempt = attempt
+        self.name = name
         self.structure = structure
         self.progress = progress
         var generator = RandomGenerator(seed: seed ^ 0x5DEE_CE66_D1CE_5EED)
@@ -197,12 +200,13 @@ final class DecoderTrainingRun {
         parameters.allSatisfy { p in (0..<p.value.count).allSatisfy { p.value.pointer[$0].isFinite } }
     }
 
-    /// Structure of frames generated for (up to `structureSampleSize`) evenly spaced training latents.
-    func evaluateStructure(_ check: StructureCheck) -> StructureReport {
+    /// Structure of frames that `generating` (the generator in training unless given) makes for
+    /// (up to `structureSampleSize`) evenly spaced training latents.
+    func evaluateStructure(_ check: StructureCheck, of generating: CoordinateDecoder? = nil) -> StructureReport {
         let n = latent.rows, count = min(n, settings.structureSampleSize)
         let rows = (0..<count).map { $0 * n / count }
         var generator = RandomGenerator(seed: settings.seed &+ 0xC0FFEE)
-        let frames = decoder.generate(latent: latent.rows(rows), generator: &generator)
+        let frames = (generating ?? decoder).generate(latent: latent.rows(rows), generator: &generator)
         return check.evaluate(frames)
     }
 
@@ -214,7 +218,7 @@ final class DecoderTrainingRun {
             monitors["clash-fraction"] = s.clashFraction
             monitors["mirror-fraction"] = s.mirrorFraction
         }
-        progress(TrainingProgress(network: "decoder", attempt: attempt, epoch: epoch, epochs: epochs,
+        progress(TrainingProgress(network: name, attempt: attempt, epoch: epoch, epochs: epochs,
                                   trainingLoss: history.criticLoss.last ?? 0, monitors: monitors))
     }
 }

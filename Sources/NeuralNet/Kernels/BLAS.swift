@@ -103,13 +103,13 @@ public enum BLAS {
     }
 }
 
-/// A value guarded by a lock: the one piece of process-wide state (the BLAS thread count) that the
-/// library keeps.
-final class Locked<Value>: @unchecked Sendable {
+/// A value guarded by a lock: the BLAS thread count (the one piece of process-wide state the library
+/// keeps), and results that concurrent tasks hand back to their caller.
+public final class Locked<Value>: @unchecked Sendable {
     private var value: Value
     private let lock = NSLock()
-    init(_ value: Value) { self.value = value }
-    func withLock<R>(_ body: (inout Value) -> R) -> R {
+    public init(_ value: Value) { self.value = value }
+    public func withLock<R>(_ body: (inout Value) -> R) -> R {
         lock.lock()
         defer { lock.unlock() }
         return body(&value)

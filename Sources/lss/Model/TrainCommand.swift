@@ -54,6 +54,10 @@ struct TrainCommand: ParsableCommand {
                                + "0 as the data hold them, 1 every latent bin equally often.", valueName: "P"))
     var decoderBalance: Float?
 
+    @Option(help: ArgumentHelp("Decoder generators trained independently (side by side on the cores) and mixed in "
+                               + "decoding, frame by frame.", valueName: "K"))
+    var decoderMembers: Int?
+
     @Flag(help: ArgumentHelp("Leave decoded bond lengths as the generator makes them (by default they are given MD's "
                              + "mean and spread along the generated bond directions after training)."))
     var noBondCalibration = false
@@ -106,6 +110,9 @@ struct TrainCommand: ParsableCommand {
         }
         if let b = decoderBalance, !(0...1).contains(b) {
             throw ValidationError("--decoder-balance must lie in [0, 1]")
+        }
+        if let k = decoderMembers, !(1...CoordinateDecoder.Configuration.maximumGenerators).contains(k) {
+            throw ValidationError("--decoder-members must lie in 1...\(CoordinateDecoder.Configuration.maximumGenerators)")
         }
         if let width, width < 2 { throw ValidationError("--width must be at least 2") }
         if timeReversal && reweight {
@@ -170,6 +177,7 @@ struct TrainCommand: ParsableCommand {
             settings.epochs = decoderEpochs
             settings.distanceMomentWeight = distanceMomentWeight
             settings.latentBalance = decoderBalance
+            settings.members = decoderMembers
             settings.calibrateBonds = !noBondCalibration
             decoderSettings = settings
         }
