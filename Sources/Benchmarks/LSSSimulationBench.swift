@@ -45,7 +45,7 @@ enum LSSSimulationBench {
     static func decoder(_ settings: BenchSettings) throws -> Double {
         let points = settings.quick ? 20_000 : 100_000, batch = 10_000
         var generator = RandomGenerator(seed: 22)
-        let decoder = try LSSBenchModels.decoder(seed: 23)
+        let decoder = try LSSBenchModels.decoder(seed: 23, generators: DecoderSettings.defaultMembers)
         let latent = Matrix.randomUniform(rows: batch, cols: LSSBenchData.latent, generator: &generator)
         let output = Matrix(rows: batch, cols: 3 * decoder.atomCount)
         let seconds = Timing.median(repeats: settings.repeats, warmup: 1) {
@@ -61,7 +61,7 @@ enum LSSSimulationBench {
         let steps = settings.quick ? LSSBenchData.longSteps / 10 : LSSBenchData.longSteps
         var generator = RandomGenerator(seed: 24)
         let propagator = try LSSBenchModels.propagator(generator: &generator)
-        let decoder = try LSSBenchModels.decoder(seed: 25)
+        let decoder = try LSSBenchModels.decoder(seed: 25, generators: DecoderSettings.defaultMembers)
         let path = FileManager.default.temporaryDirectory
             .appendingPathComponent("lss-bench-\(ProcessInfo.processInfo.processIdentifier).dcd").path
         defer { try? FileManager.default.removeItem(atPath: path) }

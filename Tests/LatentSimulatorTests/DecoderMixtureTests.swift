@@ -4,7 +4,7 @@ import NeuralNet
 import TestSupport
 import Testing
 
-/// A decoder holding several generators (snapshots of one training run) decodes row r of a batch
+/// A decoder holding several generators (independently trained members) decodes row r of a batch
 /// with generator r mod K: its frames must be exactly those each generator makes on its own for
 /// the same noise, in one thread or split among workers, and survive an archive round trip.
 @Suite("Decoder of several generators: frames interleaved by generator")

@@ -14,6 +14,7 @@ struct DecoderTrainingTests {
         s.criticHidden = [16]
         s.epochs = epochs
         s.batchSize = 32
+        s.members = 1   // one generator unless a test asks for more: these tests read its weights
         return s
     }
 

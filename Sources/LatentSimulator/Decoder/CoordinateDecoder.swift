@@ -4,10 +4,10 @@ import NeuralNet
 /// The trained generator of the cWGAN-GP decoder: G(ψ ⊕ z) → coordinates of the decoded atoms,
 /// Kabsch-aligned to the reference and divided by `scaling.scale` (DESIGN.md §1, "Decoder D").
 ///
-/// A decoder may hold several generators, snapshots of one training run taken at different epochs
-/// (`Configuration.generators`): frame r of a batch is decoded by generator r mod count, so decoded
-/// frames follow the mixture of their distributions. Adversarial training oscillates around the
-/// data rather than converging, and the snapshots' errors partly cancel in the mixture.
+/// A decoder may hold several generators, trained independently (`DecoderSettings.members`,
+/// `Configuration.generators`): frame r of a batch is decoded by generator r mod count, so decoded
+/// frames follow the mixture of their distributions. Each adversarial run leaves its own systematic
+/// error in the decoded distribution, and independent runs' errors partly cancel in the mixture.
 ///
 /// Only the generators are archived (with the latent standardization and the coordinate scaling):
 /// decoding needs nothing else, and a bundle stays small. The critic is discarded after training,
@@ -56,6 +56,12 @@ public final class CoordinateDecoder: ArchivableModel {
     private let predictors: [[Predictor]]
     /// Per worker and generator, the input buffer of the last batch size it saw.
     private var inputs: [[Matrix?]]
+    /// Redraws clashing frames when set (`ClashGuard`). Not archived: the model that owns the
+    /// decoder derives it from its topology (`LatentSpaceSimulator`).
+    public private(set) var clashGuard: ClashGuard?
+    /// Frames decoded under the guard, and how many of them clashed and were redrawn, since it was set.
+    public private(set) var guardedFrames = 0
+    public private(set) var redrawnFrames = 0
 
     public var latentDimension: Int { configuration.latentDimension }
     public var noiseDimension: Int { configuration.noiseDimension }
@@ -138,6 +144,33 @@ public final class CoordinateDecoder: ArchivableModel {
         } else {
             DispatchQueue.concurrentPerform(iterations: parts) { work.run($0) }
         }
+        if let clashGuard { redrawClashes(latent: latent, output: output, guard: clashGuard, generator: &generator) }
+    }
+
+    /// Decodes each clashing row again with fresh noise (drawn after the batch's, in row order, so
+    /// the result does not depend on the thread count), at most `ClashGuard.maximumRedraws` times.
+    private func redrawClashes(latent: Matrix, output: Matrix, guard clashGuard: ClashGuard,
+                               generator: inout RandomGenerator) {
+        let width = output.cols
+        guardedFrames += latent.rows
+        for r in 0..<latent.rows where clashGuard.clashes(output.pointer + r * width) {
+            redrawnFrames += 1
+            for _ in 0..<ClashGuard.maximumRedraws {
+                let input = networkInputs(latent: latent, rows: r..<(r + 1), worker: 0, generator: &generator)
+                DecodingWork(predictors: predictors, inputs: [input], bounds: [r, r + 1], output: output.pointer,
+                             width: width, scale: scaling.scale, calibration: configuration.bondCalibration).run(0)
+                if !clashGuard.clashes(output.pointer + r * width) { break }
+            }
+        }
+    }
+
+    /// Sets (or with nil removes) the clash guard, and restarts its counts.
+    public func guardClashes(_ clashGuard: ClashGuard?) {
+        precondition(clashGuard.map { $0.pairs.allSatisfy { $0.second < atomCount } } ?? true,
+                     "guardClashes: the guard is for another set of atoms")
+        self.clashGuard = clashGuard
+        guardedFrames = 0
+        redrawnFrames = 0
     }
 
     /// Rows `rows` of the latent batch standardized and joined with fresh noise, one matrix per

@@ -27,6 +27,15 @@ public final class LatentSpaceSimulator {
         self.decoder = decoder
         self.topology = topology
         self.topologyPositions = topologyPositions
+        if let check = structureCheck { decoder?.guardClashes(ClashGuard(check)) }
+    }
+
+    /// The structure checks of decoded frames (bonds, clashes, chirality), built from the topology
+    /// and the decoder's reference; nil without a decoder or a topology. Its clash definition is
+    /// also the decoder's `ClashGuard`, so what decoding redraws is what validation counts.
+    public var structureCheck: StructureCheck? {
+        guard let topology, let decoder else { return nil }
+        return StructureCheck(topology: topology, atomIndices: manifest.decodedAtoms, reference: decoder.scaling.reference)
     }
 
     public var latentDimension: Int { encoder.latentDimension }

@@ -86,15 +86,16 @@ public enum ModelValidation {
         // Structures: decode contiguous pieces of every synthetic trajectory.
         var structure: StructuralValidation?
         var users: [FreeEnergyValidation] = []
-        if let decoder = model.decoder, let topology = model.decodedTopology, let positions = md.positions {
+        if let decoder = model.decoder, let topology = model.decodedTopology, let check = model.structureCheck,
+           let positions = md.positions {
             progress?("decoding synthetic frames")
             let perTrajectory = max(2, settings.decodedFrames / count)
             var generator = RandomGenerator(seed: settings.seed &+ 7)
+            decoder.guardClashes(decoder.clashGuard)   // restart its counts
             let decoded = synthetic.map { decoder.generate(latent: $0.rows(0..<min($0.rows, perTrajectory)), generator: &generator) }
+            let redrawn = decoder.clashGuard == nil ? nil : Double(decoder.redrawnFrames) / Double(max(decoder.guardedFrames, 1))
             // MD's own latent points decoded: what the decoder alone does to structural estimates.
             let decodedMD = mdLatent.map { decoder.generate(latent: $0, generator: &generator) }
-            let check = StructureCheck(topology: model.topology ?? topology, atomIndices: manifest.decodedAtoms,
-                                       reference: decoder.scaling.reference)
             do {
                 structure = try StructuralComparison.compare(md: positions, model: decoded,
                                                              memberOf: decoded.indices.map { $0 % members }, decodedMD: decodedMD,
@@ -102,6 +103,7 @@ public enum ModelValidation {
                                                              reference: decoder.scaling.reference, check: check,
                                                              frameInterval: md.frameInterval, step: step)
                 structure?.bondsCalibrated = decoder.configuration.bondCalibration != nil
+                structure?.redrawnFraction = redrawn
             } catch { problems.append("structures: \(error)") }
             for spec in userCoordinates {
                 do {

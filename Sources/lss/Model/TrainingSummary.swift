@@ -64,7 +64,7 @@ struct TrainingSummary: Encodable {
         if let wasserstein { lines.append("decoder Wasserstein estimate (last epoch): \(ReportPrinting.number(wasserstein))") }
         if let structure {
             lines.append("decoded structures: bond-length deviation \(ReportPrinting.number(structure.bondLengthDeviation)) nm, "
-                         + "clashes \(ReportPrinting.number(100 * structure.clashFraction))%, mirror images "
+                         + "clashes \(ReportPrinting.number(100 * structure.clashFraction))% (redrawn when decoding), mirror images "
                          + "\(ReportPrinting.number(100 * structure.mirrorFraction))%")
         }
         if let raw = uncalibratedStructure {

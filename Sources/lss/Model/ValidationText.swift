@@ -66,7 +66,8 @@ enum ValidationText {
             lines.append("bonds: \(s.bondsOffByMoreThanMDFluctuation) of \(s.bonds.count) off MD's mean by more than MD's own fluctuation"
                          + (s.bondsCalibrated == true ? " (lengths calibrated to the training MD; lss train reports the generator's own)" : ""))
             lines.append("clashes: MD \(n(100 * s.md.clashFraction))%, LSS \(n(100 * s.model.clashFraction))%; mirror images: "
-                         + "MD \(n(100 * s.md.mirrorFraction))%, LSS \(n(100 * s.model.mirrorFraction))%")
+                         + "MD \(n(100 * s.md.mirrorFraction))%, LSS \(n(100 * s.model.mirrorFraction))%"
+                         + (s.redrawnFraction.map { "; \(n(100 * $0))% of decoded frames clashed and were redrawn" } ?? ""))
             for p in s.problems { lines.append("  \(p)") }
         }
         if let v = r.novelty {
