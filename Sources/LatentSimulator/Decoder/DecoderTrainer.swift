@@ -12,6 +12,8 @@ public enum DecoderTrainer {
     ///   - structure: checks of generated frames (bonds, clashes, chirality), run every tenth of
     ///     the epochs (reported through `progress`) and after training; in the second half of
     ///     training they choose which epoch's generator is kept (`DecoderTrainingReport.selectedEpoch`).
+    ///   - progress: called per epoch of every member ("decoder 1/2", ...); with several members and
+    ///     several cores, from several threads at once.
     /// - Throws: `.invalidSetting`, `.mismatch`, `.insufficientData`, `.numerical` for bad input;
     ///   `.diverged` when every attempt (the first and `settings.maximumRestarts` restarts, each with
     ///   a fresh seed and a tenfold smaller learning rate) produced a non-finite or exploding loss.
