@@ -86,12 +86,17 @@ struct DecoderTrainingTests {
         var all: [Int: Double] { lock.lock(); defer { lock.unlock() }; return values }
     }
 
-    @Test("with a structure check, the generator kept is the best-scoring of the second half, and it is the one reported")
-    func structureSelection() throws {
+    /// Structure checks of the toy's four carbons (bonds inferred from the reference, no CONECT).
+    static func toyCheck() -> StructureCheck {
         var topology = Topology(chains: [Topology.Chain(id: "A")],
                                 residues: [Topology.Residue(name: "TOY", number: 1, chainIndex: 0)])
         topology.atoms = (0..<4).map { Topology.Atom(name: "C\($0)", element: .carbon, residueIndex: 0) }
-        let check = StructureCheck(topology: topology, atomIndices: [0, 1, 2, 3], reference: DecoderToy.reference)
+        return StructureCheck(topology: topology, atomIndices: [0, 1, 2, 3], reference: DecoderToy.reference)
+    }
+
+    @Test("with a structure check, the generator kept is the best-scoring of the second half, and it is the one reported")
+    func structureSelection() throws {
+        let check = Self.toyCheck()
         #expect(check.bonds == [AtomPair(0, 1), AtomPair(0, 2)])   // inferred: 0.15 nm apart; atom 3 is 0.21 nm from 0
         let (latent, positions) = DecoderToy.data(frames: 400, seed: 4)
         var settings = Self.quickSettings(epochs: 10)
@@ -132,10 +137,7 @@ struct DecoderTrainingTests {
 
     @Test("members are independent generators, the first the one a single-member training gives, mixed frame by frame")
     func members() throws {
-        var topology = Topology(chains: [Topology.Chain(id: "A")],
-                                residues: [Topology.Residue(name: "TOY", number: 1, chainIndex: 0)])
-        topology.atoms = (0..<4).map { Topology.Atom(name: "C\($0)", element: .carbon, residueIndex: 0) }
-        let check = StructureCheck(topology: topology, atomIndices: [0, 1, 2, 3], reference: DecoderToy.reference)
+        let check = Self.toyCheck()
         let (latent, positions) = DecoderToy.data(frames: 400, seed: 4)
         var settings = Self.quickSettings(epochs: 4)
         settings.structureSampleSize = 200
