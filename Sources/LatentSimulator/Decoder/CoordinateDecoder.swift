@@ -153,6 +153,9 @@ public final class CoordinateDecoder: ArchivableModel {
                                generator: inout RandomGenerator) {
         let width = output.cols
         guardedFrames += latent.rows
+        // One-row redraws must not replace worker 0's batch-sized input buffers.
+        let batchInputs = inputs[0]
+        defer { inputs[0] = batchInputs }
         for r in 0..<latent.rows where clashGuard.clashes(output.pointer + r * width) {
             redrawnFrames += 1
             for _ in 0..<ClashGuard.maximumRedraws {
