@@ -86,6 +86,37 @@ import TestSupport
         let trained = try #require(summary.structure)
         #expect(trained.mirrorFraction < 0.05, "decoded mirror images: \(trained.mirrorFraction)")
 
+        // The training MD projected on the slow coordinates: zero mean and unit variance over the
+        // training data, and each coordinate's lag-τ autocorrelation equal to its SRV eigenvalue
+        // exp(−τ/t_i), the time scales the summary reported (τ = 1 ps = 10 frames).
+        try LSSBinary.run(["encode", w.path("model"), training, "-o", w.path("latent.npy")])
+        let moments = try decodeJSON([[Double]].self, from: try runPython("""
+            import json, sys, numpy as np
+            z = np.load(sys.argv[1])
+            c = [float(np.mean((z[:-10, i] - z[:, i].mean()) * (z[10:, i] - z[:, i].mean())) / z[:, i].var()) for i in range(z.shape[1])]
+            print(json.dumps([[float(v) for v in z.mean(0)], [float(v) for v in z.var(0)], c, [float(z.shape[0])]]))
+            """, [w.path("latent.npy")]))
+        #expect(moments[3] == [10_000])
+        for i in 0..<2 {
+            let t = try #require(summary.timescales[i])
+            #expect(abs(moments[0][i]) < 0.01 && abs(moments[1][i] - 1) < 0.01, "coordinate \(i): mean \(moments[0][i]), variance \(moments[1][i])")
+            #expect(abs(moments[2][i] - exp(-1 / t)) < 0.005, "coordinate \(i): autocorrelation \(moments[2][i]) vs exp(−τ/t) \(exp(-1 / t))")
+        }
+
+        // A new decoder on the same encoder and dynamics: those files are kept byte for byte.
+        try LSSBinary.run(["train", training, "--topology", pdb, "--features", "distances:select=heavy",
+                           "--decoder-only", w.path("model"), "--decoder-epochs", "5", "--decoder-members", "1",
+                           "--seed", "6", "--quiet", "-o", w.path("redecoded")])
+        for file in ["encoder.safetensors", "propagator.safetensors", "encoder.json", "propagator.json"] {
+            #expect(FileManager.default.contentsEqual(atPath: w.path("model/" + file), andPath: w.path("redecoded/" + file)),
+                    "\(file) changed")
+        }
+        #expect(!FileManager.default.contentsEqual(atPath: w.path("model/decoder.safetensors"),
+                                                   andPath: w.path("redecoded/decoder.safetensors")))
+        let refused = try #require(try LSSBinary.failure(["train", training, "--topology", pdb, "--features", "distances:select=heavy",
+                                                          "--decoder-only", w.path("model"), "--lag", "1ps", "-o", w.path("x")]))
+        #expect(refused.contains("--lag"))
+
         // A synthetic trajectory from the first training frame, decoded to the 10 heavy atoms.
         try LSSBinary.run(["simulate", w.path("model"), "--from", "\(training):0", "--steps", "500", "--seed", "2",
                            "-o", w.path("synthetic.dcd")])

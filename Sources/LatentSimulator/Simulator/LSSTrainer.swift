@@ -47,16 +47,11 @@ public enum LSSTrainer {
 
         var decoder: CoordinateDecoder?
         var decoderReport: DecoderTrainingReport?
-        if let decoderSettings = settings.decoder, let positions = data.positions, !data.decodedAtoms.isEmpty {
-            let all = try TrajectoryData(positions).values
-            let reference = Array(UnsafeBufferPointer(start: all.pointer, count: all.cols))
-            let check = topology.map { StructureCheck(topology: $0, atomIndices: data.decodedAtoms, reference: reference) }
-            (decoder, decoderReport) = try timed("decoder") {
-                let result = try DecoderTrainer.train(latent: latent.values, positions: all, reference: reference,
-                                                      atomIndices: data.decodedAtoms, structure: check,
-                                                      settings: decoderSettings, progress: progress)
-                return (Optional(result.decoder), Optional(result.report))
-            }
+        if let decoderSettings = settings.decoder, data.positions != nil,
+           let trained = try timed("decoder", {
+               try trainDecoder(data, latent: latent, settings: decoderSettings, topology: topology, progress: progress)
+           }) {
+            (decoder, decoderReport) = (trained.0, trained.1)
         }
 
         let metrics = LSSTrainingMetrics(
@@ -71,5 +66,53 @@ public enum LSSTrainer {
             metrics: metrics)
         return LatentSpaceSimulator(manifest: manifest, encoder: encoder, ensemble: ensemble, decoder: decoder,
                                     topology: topology, topologyPositions: topologyPositions)
+    }
+
+    /// A new decoder for `model`: its feature scaler, encoder and MDN ensemble are kept as they
+    /// are, so the latent space and the dynamics do not change, and only the decoder is trained on
+    /// `data` (with `settings`). For trying decoder settings without paying for the SRV and the
+    /// ensemble again; the manifest records the new decoder's settings and metrics.
+    public static func retrainDecoder(of model: LatentSpaceSimulator, data: MDTrainingData, settings: DecoderSettings,
+                                      topology: Topology?, topologyPositions: [Float]? = nil,
+                                      progress: ProgressHandler? = nil) throws -> LatentSpaceSimulator {
+        guard model.manifest.featureLabels == data.labels else {
+            throw LatentSimulatorError(.mismatch, "the model was trained on other features "
+                                       + "(\(model.manifest.featureLabels.count) vs \(data.labels.count)); "
+                                       + "featurize the data as the model was, or train from scratch")
+        }
+        let scaled = try TrajectoryData(try data.features.map { try model.manifest.featureScaler.transform($0).float32 })
+        let start = ContinuousClock.now
+        let latent = model.encoder.encode(scaled)
+        guard let (decoder, report) = try trainDecoder(data, latent: latent, settings: settings, topology: topology,
+                                                       progress: progress) else {
+            throw LatentSimulatorError(.insufficientData, "the data hold no positions of decoded atoms; "
+                                       + "give trajectories with a topology and a decoder selection")
+        }
+        let elapsed = ContinuousClock.now - start
+        var manifest = model.manifest
+        manifest.codeVersion = LSSVersion.current
+        manifest.created = ISO8601DateFormatter().string(from: Date())
+        manifest.settings.decoder = settings
+        manifest.decodedAtoms = data.decodedAtoms
+        manifest.topologyAtomCount = topology?.atomCount ?? manifest.topologyAtomCount
+        manifest.metrics.decoder = report
+        manifest.metrics.seconds["decoder"] = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        return LatentSpaceSimulator(manifest: manifest, encoder: model.encoder, ensemble: model.ensemble, decoder: decoder,
+                                    topology: topology ?? model.topology,
+                                    topologyPositions: topologyPositions ?? model.topologyPositions)
+    }
+
+    /// The decoder trained on the positions in `data` at their latent points; nil when the data
+    /// hold no positions of decoded atoms.
+    static func trainDecoder(_ data: MDTrainingData, latent: TrajectoryData, settings: DecoderSettings, topology: Topology?,
+                             progress: ProgressHandler?) throws -> (CoordinateDecoder, DecoderTrainingReport)? {
+        guard let positions = data.positions, !data.decodedAtoms.isEmpty else { return nil }
+        let all = try TrajectoryData(positions).values
+        let reference = Array(UnsafeBufferPointer(start: all.pointer, count: all.cols))
+        let check = topology.map { StructureCheck(topology: $0, atomIndices: data.decodedAtoms, reference: reference) }
+        let result = try DecoderTrainer.train(latent: latent.values, positions: all, reference: reference,
+                                              atomIndices: data.decodedAtoms, structure: check,
+                                              settings: settings, progress: progress)
+        return (result.decoder, result.report)
     }
 }

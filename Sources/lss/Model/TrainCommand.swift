@@ -19,8 +19,8 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup var input: AnalysisInputOptions
 
-    @Option(help: "SRV lag: a time (10ps) or a number of frames.")
-    var lag: String
+    @Option(help: "SRV lag: a time (10ps) or a number of frames (required unless --decoder-only).")
+    var lag: String?
 
     @Option(help: "MDN lag: a time or a number of frames (default: the SRV lag).")
     var mdnLag: String?
@@ -57,6 +57,11 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Decoder generators trained independently (side by side on the cores) and mixed in "
                                + "decoding, frame by frame.", valueName: "K"))
     var decoderMembers: Int?
+
+    @Option(help: ArgumentHelp("Keep this model's feature scaling, SRV encoder and MDN ensemble, and train only a new "
+                               + "decoder on the given trajectories (to try decoder settings without retraining the "
+                               + "dynamics).", valueName: "MODEL"))
+    var decoderOnly: String?
 
     @Flag(help: ArgumentHelp("Leave decoded bond lengths as the generator makes them (by default they are given MD's "
                              + "mean and spread along the generated bond directions after training)."))
@@ -99,6 +104,16 @@ struct TrainCommand: ParsableCommand {
     var output: String
 
     func validate() throws {
+        if decoderOnly != nil {
+            let conflicting = [("--lag", lag != nil), ("--mdn-lag", mdnLag != nil), ("--warm-start", warmStart != nil),
+                               ("--scan-lag", scanLag != nil), ("--no-decoder", noDecoder)].filter(\.1).map(\.0)
+            guard conflicting.isEmpty else {
+                throw ValidationError("--decoder-only keeps the model's encoder and dynamics; drop "
+                                      + conflicting.joined(separator: ", "))
+            }
+        } else if lag == nil {
+            throw ValidationError("give the SRV lag with --lag (a time such as 2ps, or frames)")
+        }
         guard latent >= 1 else { throw ValidationError("--latent must be at least 1") }
         guard ensemble >= 1 else { throw ValidationError("--ensemble must be at least 1") }
         guard components >= 1 else { throw ValidationError("--components must be at least 1") }
@@ -139,7 +154,11 @@ struct TrainCommand: ParsableCommand {
             data = MDTrainingData(features: try source.load(), positions: nil, decodedAtoms: [],
                                   frameInterval: frameInterval, labels: source.labels, paths: source.paths)
         }
-        var srvLag = try parseLag(lag, frameInterval: frameInterval, option: "--lag")
+        if let decoderOnly {
+            try retrainDecoder(of: decoderOnly, data: data, topology: topology, positions: positions)
+            return
+        }
+        var srvLag = try parseLag(lag ?? "", frameInterval: frameInterval, option: "--lag")
         let propagatorLag = try mdnLag.map { try parseLag($0, frameInterval: frameInterval, option: "--mdn-lag") }
         var latentDimension = latent
         let log = ProgressLog(quiet: quiet)
@@ -171,28 +190,42 @@ struct TrainCommand: ParsableCommand {
         var mdn = MDNSettings(lag: propagatorLag ?? srvLag, components: components, seed: seed &+ 101)
         mdn.epochs = epochs
         if let width { mdn.hiddenLayers = [width, width] }
-        var decoderSettings: DecoderSettings?
-        if !noDecoder && data.positions != nil {
-            var settings = DecoderSettings(seed: seed &+ 202)
-            settings.epochs = decoderEpochs
-            settings.distanceMomentWeight = distanceMomentWeight
-            settings.latentBalance = decoderBalance
-            settings.members = decoderMembers
-            settings.calibrateBonds = !noBondCalibration
-            decoderSettings = settings
-        }
+        let decoderSettings = !noDecoder && data.positions != nil ? self.decoderSettings : nil
         let settings = LSSSettings(encoder: encoderSettings(lag: srvLag, latent: latentDimension), propagator: mdn,
                                    ensembleSize: ensemble, decoder: decoderSettings)
         let start = try warmStart.map { try LatentSpaceSimulator.load(from: URL(fileURLWithPath: $0)) }
         let model = try LSSTrainer.train(data, settings: settings, features: specs, topology: topology,
                                          topologyPositions: positions, warmStart: start, progress: log.handler)
+        try write(model)
+    }
+
+    /// Saves the bundle to -o and prints its summary.
+    func write(_ model: LatentSpaceSimulator) throws {
         try model.save(to: URL(fileURLWithPath: output))
         let summary = TrainingSummary(model: model, path: output)
-        if json {
-            try ReportPrinting.printJSON(summary)
-        } else {
-            print(summary.text)
+        if json { try ReportPrinting.printJSON(summary) } else { print(summary.text) }
+    }
+
+    var decoderSettings: DecoderSettings {
+        var settings = DecoderSettings(seed: seed &+ 202)
+        settings.epochs = decoderEpochs
+        settings.distanceMomentWeight = distanceMomentWeight
+        settings.latentBalance = decoderBalance
+        settings.members = decoderMembers
+        settings.calibrateBonds = !noBondCalibration
+        return settings
+    }
+
+    /// --decoder-only: the model at `path` with a new decoder trained on `data`.
+    func retrainDecoder(of path: String, data: MDTrainingData, topology: Topology?, positions: [Float]?) throws {
+        guard data.positions != nil else {
+            throw ValidationError("--decoder-only needs trajectories with --topology (the decoder learns coordinates)")
         }
+        let source = try LatentSpaceSimulator.load(from: URL(fileURLWithPath: path))
+        let model = try LSSTrainer.retrainDecoder(of: source, data: data, settings: decoderSettings, topology: topology,
+                                                  topologyPositions: positions,
+                                                  progress: ProgressLog(quiet: quiet).handler)
+        try write(model)
     }
 
     func encoderSettings(lag: Int, latent: Int) -> SRVSettings {

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import Kinetics
+import LatentSimulator
+import NeuralNet
+import Trajectories
+
+/// Projects MD onto a trained model's slow coordinates: the SRV encoder applied to every frame,
+/// featurized exactly as in training.
+struct EncodeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "encode",
+        abstract: "Latent (slow) coordinates of MD frames under a trained model, saved as .npy.",
+        discussion: """
+            Each frame is featurized with the model's features and scaler and passed through its \
+            SRV encoder, so the coordinates are those lss simulate propagates (zero mean, unit \
+            variance over the training data). One input gives -o itself; several give NAME-K.npy, \
+            one per input, in order.
+            """)
+
+    @Argument(help: "Model bundle directory (from lss train).")
+    var model: String
+
+    @Argument(help: "Trajectories to encode (with the model's topology).")
+    var trajectories: [String]
+
+    @Option(help: "Topology of the trajectories (default: the one saved in the model).")
+    var topology: String?
+
+    @Option(name: [.short, .customLong("output")], help: "The .npy file to write (frames × latent dimension, float64).")
+    var output: String
+
+    func validate() throws {
+        guard output.hasSuffix(".npy") else { throw ValidationError("-o must name a .npy file") }
+    }
+
+    func run() throws {
+        let lss = try LatentSpaceSimulator.load(from: URL(fileURLWithPath: model))
+        let topology = try topology.map { try TopologyFile.read($0) } ?? lss.topology
+        guard let topology else {
+            throw ValidationError("the model saved no topology; give --topology")
+        }
+        guard let specs = lss.manifest.features else {
+            throw ValidationError("the model was trained on tables of collective variables, not trajectories; "
+                                  + "it has no featurizer to encode frames with")
+        }
+        let data = try MDTrainingData.load(paths: trajectories, topology: topology,
+                                           featureSet: try FeatureSet(specs, topology: topology), decodedSelection: nil)
+        let latent = try data.features.map { DoubleMatrix(try lss.encode(features: $0)) }
+        for path in try ReportPrinting.saveNumpy(latent, to: output) { print("latent coordinates written to \(path)") }
+    }
+}
