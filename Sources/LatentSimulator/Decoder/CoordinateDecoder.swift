@@ -56,6 +56,9 @@ public final class CoordinateDecoder: ArchivableModel {
     private let predictors: [[Predictor]]
     /// Per worker and generator, the input buffer of the last batch size it saw.
     private var inputs: [[Matrix?]]
+    /// Per row of the latest batch, whether its frame clashed (set by the workers, so the clash
+    /// checks run in parallel with the decoding); kept between calls like the input buffers.
+    private var clashFlags: [Bool] = []
     /// Redraws clashing frames when set (`ClashGuard`). Not archived: the model that owns the
     /// decoder derives it from its topology (`LatentSpaceSimulator`).
     public private(set) var clashGuard: ClashGuard?
@@ -134,21 +137,26 @@ public final class CoordinateDecoder: ArchivableModel {
         for w in 0..<parts {
             blocks.append(networkInputs(latent: latent, rows: bounds[w]..<bounds[w + 1], worker: w, generator: &generator))
         }
-        let work = DecodingWork(predictors: predictors, inputs: blocks, bounds: bounds, output: output.pointer,
-                                width: output.cols, scale: scaling.scale, calibration: configuration.bondCalibration)
-        if parts == 1 {
-            work.run(0)
-        } else if BLAS.maxThreads > 1 {
-            BLAS.useThreads(forWork: 0)   // single-threaded products from here on, set once before the workers start
-            DispatchQueue.concurrentPerform(iterations: parts) { work.run($0) }
-        } else {
-            DispatchQueue.concurrentPerform(iterations: parts) { work.run($0) }
+        if clashGuard != nil, clashFlags.count < n { clashFlags = Array(repeating: false, count: n) }
+        clashFlags.withUnsafeMutableBufferPointer { flags in
+            let work = DecodingWork(predictors: predictors, inputs: blocks, bounds: bounds, output: output.pointer,
+                                    width: output.cols, scale: scaling.scale, calibration: configuration.bondCalibration,
+                                    clashGuard: clashGuard, clashing: flags.baseAddress)
+            if parts == 1 {
+                work.run(0)
+            } else if BLAS.maxThreads > 1 {
+                BLAS.useThreads(forWork: 0)   // single-threaded products from here on, set once before the workers start
+                DispatchQueue.concurrentPerform(iterations: parts) { work.run($0) }
+            } else {
+                DispatchQueue.concurrentPerform(iterations: parts) { work.run($0) }
+            }
         }
         if let clashGuard { redrawClashes(latent: latent, output: output, guard: clashGuard, generator: &generator) }
     }
 
-    /// Decodes each clashing row again with fresh noise (drawn after the batch's, in row order, so
-    /// the result does not depend on the thread count), at most `ClashGuard.maximumRedraws` times.
+    /// Decodes each row the workers flagged as clashing again with fresh noise (drawn after the
+    /// batch's, in row order, so the result does not depend on the thread count), at most
+    /// `ClashGuard.maximumRedraws` times.
     private func redrawClashes(latent: Matrix, output: Matrix, guard clashGuard: ClashGuard,
                                generator: inout RandomGenerator) {
         let width = output.cols
@@ -156,12 +164,13 @@ public final class CoordinateDecoder: ArchivableModel {
         // One-row redraws must not replace worker 0's batch-sized input buffers.
         let batchInputs = inputs[0]
         defer { inputs[0] = batchInputs }
-        for r in 0..<latent.rows where clashGuard.clashes(output.pointer + r * width) {
+        for r in 0..<latent.rows where clashFlags[r] {
             redrawnFrames += 1
             for _ in 0..<ClashGuard.maximumRedraws {
                 let input = networkInputs(latent: latent, rows: r..<(r + 1), worker: 0, generator: &generator)
                 DecodingWork(predictors: predictors, inputs: [input], bounds: [r, r + 1], output: output.pointer,
-                             width: width, scale: scaling.scale, calibration: configuration.bondCalibration).run(0)
+                             width: width, scale: scaling.scale, calibration: configuration.bondCalibration,
+                             clashGuard: nil, clashing: nil).run(0)
                 if !clashGuard.clashes(output.pointer + r * width) { break }
             }
         }
@@ -215,6 +224,7 @@ public final class CoordinateDecoder: ArchivableModel {
 
     /// Drops the buffers kept for batch sizes seen so far.
     public func releaseBuffers() {
+        clashFlags = []
         inputs = Array(repeating: Array(repeating: nil, count: generatorCount), count: predictors.count)
         for p in predictors.joined() { p.releaseBuffers() }
     }
@@ -231,6 +241,9 @@ private struct DecodingWork: @unchecked Sendable {
     let width: Int
     let scale: Float
     let calibration: BondLengthCalibration?
+    /// When given, each worker marks its rows whose frames clash in `clashing` (one flag per batch row).
+    let clashGuard: ClashGuard?
+    let clashing: UnsafeMutablePointer<Bool>?
 
     /// How many rows r of `rows` satisfy r ≡ g (mod generators).
     static func rowCount(of g: Int, in rows: Range<Int>, generators: Int) -> Int {
@@ -252,6 +265,9 @@ private struct DecodingWork: @unchecked Sendable {
         let target = output + bounds[worker] * width
         if let calibration {
             calibration.apply(to: target, rows: bounds[worker + 1] - bounds[worker])
+        }
+        if let clashGuard, let clashing {
+            for r in bounds[worker]..<bounds[worker + 1] { clashing[r] = clashGuard.clashes(output + r * width) }
         }
     }
 }
