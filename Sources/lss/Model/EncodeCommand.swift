@@ -44,8 +44,11 @@ struct EncodeCommand: ParsableCommand {
             throw ValidationError("the model was trained on tables of collective variables, not trajectories; "
                                   + "it has no featurizer to encode frames with")
         }
+        // Encoding is frame by frame: the time between frames does not matter, so a single
+        // structure (a PDB, a seed) is encoded as readily as a trajectory.
         let data = try MDTrainingData.load(paths: trajectories, topology: topology,
-                                           featureSet: try FeatureSet(specs, topology: topology), decodedSelection: nil)
+                                           featureSet: try FeatureSet(specs, topology: topology), decodedSelection: nil,
+                                           frameInterval: 1)
         let latent = try data.features.map { DoubleMatrix(try lss.encode(features: $0)) }
         for path in try ReportPrinting.saveNumpy(latent, to: output) { print("latent coordinates written to \(path)") }
     }
