@@ -60,6 +60,10 @@ import TestSupport
         let below = Double(latent.values.count { $0 < -0.5 }) / Double(latent.rows)
         let above = Double(latent.values.count { $0 > 0.5 }) / Double(latent.rows)
         #expect(below > 0.15 && above > 0.15, "fraction of ψ1 < −0.5: \(below), > 0.5: \(above)")
+
+        // A model of a table has no featurizer: encoding frames with it is refused, naming why.
+        let encode = try #require(try LSSBinary.failure(["encode", w.path("model"), table, "-o", w.path("z.npy")]))
+        #expect(encode.contains("tables of collective variables"), "\(encode)")
     }
 
     @Test func badSettingsAndFilesAreRefusedWithTheirNames() throws {

@@ -18,14 +18,7 @@ struct EncodeCommand: ParsableCommand {
             one per input, in order.
             """)
 
-    @Argument(help: "Model bundle directory (from lss train).")
-    var model: String
-
-    @Argument(help: "Trajectories to encode (with the model's topology).")
-    var trajectories: [String]
-
-    @Option(help: "Topology of the trajectories (default: the one saved in the model).")
-    var topology: String?
+    @OptionGroup var input: ModelInputOptions
 
     @Option(name: [.short, .customLong("output")], help: "The .npy file to write (frames × latent dimension, float64).")
     var output: String
@@ -35,20 +28,11 @@ struct EncodeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let lss = try LatentSpaceSimulator.load(from: URL(fileURLWithPath: model))
-        let topology = try topology.map { try TopologyFile.read($0) } ?? lss.topology
-        guard let topology else {
-            throw ValidationError("the model saved no topology; give --topology")
-        }
-        guard let specs = lss.manifest.features else {
-            throw ValidationError("the model was trained on tables of collective variables, not trajectories; "
-                                  + "it has no featurizer to encode frames with")
-        }
+        let (lss, topology, featureSet) = try input.load(for: "encode")
         // Encoding is frame by frame: the time between frames does not matter, so a single
         // structure (a PDB, a seed) is encoded as readily as a trajectory.
-        let data = try MDTrainingData.load(paths: trajectories, topology: topology,
-                                           featureSet: try FeatureSet(specs, topology: topology), decodedSelection: nil,
-                                           frameInterval: 1)
+        let data = try MDTrainingData.load(paths: input.trajectories, topology: topology, featureSet: featureSet,
+                                           decodedSelection: nil, frameInterval: 1)
         let latent = try data.features.map { DoubleMatrix(try lss.encode(features: $0)) }
         for path in try ReportPrinting.saveNumpy(latent, to: output) { print("latent coordinates written to \(path)") }
     }

@@ -20,14 +20,7 @@ struct ValidateCommand: ParsableCommand {
             stay from the nearest training segment.
             """)
 
-    @Argument(help: "Model bundle directory (from lss train).")
-    var model: String
-
-    @Argument(help: "Held-out MD trajectories (with the model's topology).")
-    var trajectories: [String]
-
-    @Option(help: "Topology of the trajectories (default: the one saved in the model).")
-    var topology: String?
+    @OptionGroup var input: ModelInputOptions
 
     @Option(parsing: .upToNextOption, help: "Training trajectories, for the novelty metric.")
     var training: [String] = []
@@ -67,15 +60,10 @@ struct ValidateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let lss = try LatentSpaceSimulator.load(from: URL(fileURLWithPath: model))
-        let topology = try topology.map { try TopologyFile.read($0) } ?? lss.topology
-        guard let topology else {
-            throw ValidationError("the model was trained on tables, not trajectories; lss validate needs trajectories")
-        }
-        let featureSet = try FeatureSet(lss.manifest.features ?? [], topology: topology)
+        let (lss, topology, featureSet) = try input.load(for: "validate")
         let decoded = lss.manifest.decodedAtoms.isEmpty ? nil : lss.manifest.decodedAtoms
         let log = ProgressLog(quiet: json)
-        let md = try Self.load(trajectories, topology: topology, featureSet: featureSet, decoded: decoded, dt: dt)
+        let md = try Self.load(input.trajectories, topology: topology, featureSet: featureSet, decoded: decoded, dt: dt)
         var trainingLatent: [Matrix]?
         if !training.isEmpty {
             let data = try Self.load(training, topology: topology, featureSet: featureSet, decoded: nil, dt: dt)
@@ -89,7 +77,7 @@ struct ValidateCommand: ParsableCommand {
         let report = try ModelValidation.run(model: lss, md: md, training: trainingLatent, userCoordinates: specs,
                                              settings: settings, progress: { log.say($0) })
         if let output {
-            try ValidationHTML(report: report, modelPath: model).write(to: output)
+            try ValidationHTML(report: report, modelPath: input.model).write(to: output)
             if !json { print("report written to \(output)") }
         }
         if let jsonFile {
