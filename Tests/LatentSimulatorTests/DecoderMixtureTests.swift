@@ -9,13 +9,13 @@ import Testing
 /// the same noise, in one thread or split among workers, and survive an archive round trip.
 @Suite("Decoder of several generators: frames interleaved by generator")
 struct DecoderMixtureTests {
-    static func configuration(generators: Int?) -> CoordinateDecoder.Configuration {
+    static func configuration(generators: Int?, output: Activation? = nil) -> CoordinateDecoder.Configuration {
         let atoms = 6
         let scaling = CoordinateScaling(reference: (0..<(3 * atoms)).map { Float($0 % 5) * 0.1 }, atomIndices: Array(0..<atoms),
                                         scale: 0.8)
         return CoordinateDecoder.Configuration(latentDimension: 2, noiseDimension: 4, hidden: [16, 16], activation: .elu,
                                                latentMean: [0.5, -1], latentDeviation: [2, 0.5], scaling: scaling,
-                                               generators: generators)
+                                               generators: generators, outputActivation: output)
     }
 
     /// Single-generator decoders carrying the weights of each of `mixed`'s generators.
@@ -49,6 +49,34 @@ struct DecoderMixtureTests {
         let first = members[0].generate(latent: latent, generator: &other)
         let odd = Array(stride(from: 1, to: rows, by: 3))
         #expect(decoded.rows(odd).maxAbsoluteDifference(first.rows(odd)) > 1e-3)
+    }
+
+    @Test("a linear output layer gives tanh's frames before the tanh; it survives an archive; old bundles keep tanh")
+    func outputActivation() throws {
+        let bounded = try CoordinateDecoder(configuration: Self.configuration(generators: 2), seed: 3)
+        let linear = try CoordinateDecoder(configuration: Self.configuration(generators: 2, output: .identity), seed: 3)
+        var random = RandomGenerator(seed: 4)
+        let latent = Matrix.randomNormal(rows: 300, cols: 2, generator: &random)
+        var first = RandomGenerator(seed: 5), second = RandomGenerator(seed: 5)
+        let a = bounded.generate(latent: latent, generator: &first), b = linear.generate(latent: latent, generator: &second)
+        let scale = Double(bounded.scaling.scale)
+        let worst = (0..<a.count).map { abs(Double(a.pointer[$0]) / scale - Foundation.tanh(Double(b.pointer[$0]) / scale)) }.max() ?? 1
+        #expect(worst < 1e-5, "largest difference from tanh of the linear output: \(worst)")
+
+        let workspace = try Workspace()
+        try ModelArchive.save(linear, name: "decoder", in: workspace.url)
+        let loaded = try ModelArchive.load(CoordinateDecoder.self, name: "decoder", from: workspace.url)
+        #expect(loaded.configuration.outputActivation == .identity)
+        var third = RandomGenerator(seed: 5)
+        #expect(loaded.generate(latent: latent, generator: &third).maxAbsoluteDifference(b) == 0)
+
+        var old = try JSONSerialization.jsonObject(with: JSONEncoder().encode(Self.configuration(generators: 2))) as! [String: Any]
+        #expect(old["outputActivation"] == nil)
+        old.removeValue(forKey: "outputActivation")
+        let reloaded = try JSONDecoder().decode(CoordinateDecoder.Configuration.self, from: JSONSerialization.data(withJSONObject: old))
+        var fourth = RandomGenerator(seed: 5)
+        #expect(try CoordinateDecoder(configuration: reloaded, seed: 3).generate(latent: latent, generator: &fourth)
+            .maxAbsoluteDifference(a) == 0)
     }
 
     @Test("several generators survive an archive round trip; old and damaged counts are handled")

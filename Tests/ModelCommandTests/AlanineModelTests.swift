@@ -118,6 +118,7 @@ import TestSupport
         // A new decoder on the same encoder and dynamics: those files are kept byte for byte.
         try LSSBinary.run(["train", training, "--topology", pdb, "--features", "distances:select=heavy",
                            "--decoder-only", w.path("model"), "--decoder-epochs", "5", "--decoder-members", "1",
+                           "--generator-layers", "48,40", "--decoder-output", "linear",
                            "--seed", "6", "--quiet", "-o", w.path("redecoded")])
         for file in ["encoder.safetensors", "propagator.safetensors", "encoder.json", "propagator.json"] {
             #expect(FileManager.default.contentsEqual(atPath: w.path("model/" + file), andPath: w.path("redecoded/" + file)),
@@ -125,9 +126,21 @@ import TestSupport
         }
         #expect(!FileManager.default.contentsEqual(atPath: w.path("model/decoder.safetensors"),
                                                    andPath: w.path("redecoded/decoder.safetensors")))
+        // The generator has the layers and the output asked for.
+        let generator = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: w.path("redecoded/decoder.json"))))
+            as? [String: Any]
+        #expect(generator?["hidden"] as? [Int] == [48, 40])
+        #expect((generator?["outputActivation"] as? [String: Any])?.keys.first == "identity")
+        // Options that only shape the encoder or the dynamics are refused by name, not ignored.
         let refused = try #require(try LSSBinary.failure(["train", training, "--topology", pdb, "--features", "distances:select=heavy",
-                                                          "--decoder-only", w.path("model"), "--lag", "1ps", "-o", w.path("x")]))
-        #expect(refused.contains("--lag"))
+                                                          "--decoder-only", w.path("model"), "--lag", "1ps", "--latent", "3",
+                                                          "--batch-norm", "--ensemble", "2", "-o", w.path("x")]))
+        for option in ["--lag", "--latent", "--batch-norm", "--ensemble"] { #expect(refused.contains(option), "\(refused)") }
+        let badLayers = try #require(try LSSBinary.failure(["train", training, "--topology", pdb, "--features", "distances:select=heavy",
+                                                            "--decoder-only", w.path("model"), "--generator-layers", "64,0",
+                                                            "-o", w.path("x")]))
+        #expect(badLayers.contains("--generator-layers"))
+        #expect(!FileManager.default.fileExists(atPath: w.path("x")))
 
         // A synthetic trajectory from the first training frame, decoded to the 10 heavy atoms.
         try LSSBinary.run(["simulate", w.path("model"), "--from", "\(training):0", "--steps", "500", "--seed", "2",

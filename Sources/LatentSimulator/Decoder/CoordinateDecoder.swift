@@ -29,11 +29,14 @@ public final class CoordinateDecoder: ArchivableModel {
         public var bondCalibration: BondLengthCalibration?
         /// Generators mixed in decoding (nil → 1, as in bundles written before mixing existed).
         public var generators: Int?
+        /// The generators' output activation (nil → tanh, as in bundles written before it was a choice).
+        public var outputActivation: Activation?
         public static let maximumGenerators = 64
 
         public init(latentDimension: Int, noiseDimension: Int, hidden: [Int], activation: Activation,
                     latentMean: [Float], latentDeviation: [Float], scaling: CoordinateScaling,
-                    bondCalibration: BondLengthCalibration? = nil, generators: Int? = nil) {
+                    bondCalibration: BondLengthCalibration? = nil, generators: Int? = nil,
+                    outputActivation: Activation? = nil) {
             self.latentDimension = latentDimension
             self.noiseDimension = noiseDimension
             self.hidden = hidden
@@ -43,11 +46,12 @@ public final class CoordinateDecoder: ArchivableModel {
             self.scaling = scaling
             self.bondCalibration = bondCalibration
             self.generators = generators
+            self.outputActivation = outputActivation
         }
     }
 
     public private(set) var configuration: Configuration
-    /// The generators, each [ψ ⊕ z] → hidden → 3a with tanh output (network units in (-1, 1)).
+    /// The generators, each [ψ ⊕ z] → hidden → 3a in network units (aligned training frames lie in [-1, 1]).
     public let networks: [Sequential]
     /// The first generator: the one adversarial training updates.
     public var network: Sequential { networks[0] }
@@ -91,7 +95,8 @@ public final class CoordinateDecoder: ArchivableModel {
         var generator = RandomGenerator(seed: seed)
         let sizes = [c.latentDimension + c.noiseDimension] + c.hidden + [3 * c.scaling.atomCount]
         let generatorNetworks = (0..<(c.generators ?? 1)).map { k in
-            let network = MLP.make(sizes: sizes, hidden: c.activation, output: .tanh, generator: &generator)
+            let network = MLP.make(sizes: sizes, hidden: c.activation, output: c.outputActivation ?? .tanh,
+                                       generator: &generator)
             // The first keeps the name it had before decoders held several generators.
             network.name(prefix: k == 0 ? "generator." : "generator\(k).")
             return network

@@ -27,6 +27,11 @@ public struct DecoderSettings: Codable, Sendable, Equatable {
     /// either way; only the attention the critic pays to rare ψ changes.
     public var latentBalance: Float?
     public static let defaultLatentBalance: Float = 1
+    /// The generators' output activation. tanh bounds the output to the scaled range but nearly
+    /// saturates at the largest coordinates (the most extended structures): at 1/1.05 its slope is
+    /// 0.09. nil → `defaultOutputActivation`.
+    public var outputActivation: Activation?
+    public static let defaultOutputActivation = Activation.tanh
     /// Whether decoded bond lengths are given MD's mean and spread after training
     /// (`BondLengthCalibration`; needs a topology). nil → true.
     public var calibrateBonds: Bool?
@@ -78,6 +83,7 @@ public struct DecoderSettings: Codable, Sendable, Equatable {
         criticDistances = true
         distanceMomentWeight = nil
         latentBalance = nil
+        outputActivation = nil
         calibrateBonds = nil
         members = nil
         criticSteps = 5
@@ -123,6 +129,7 @@ public struct DecoderSettings: Codable, Sendable, Equatable {
         s.epochs = epochs ?? DecoderSettings.defaultEpochs(frames: frames)
         s.distanceMomentWeight = distanceMomentWeight ?? DecoderSettings.defaultDistanceMomentWeight
         s.latentBalance = latentBalance ?? DecoderSettings.defaultLatentBalance
+        s.outputActivation = outputActivation ?? DecoderSettings.defaultOutputActivation
         s.calibrateBonds = calibrateBonds ?? true
         s.members = members ?? DecoderSettings.defaultMembers
         s.batchSize = min(batchSize ?? min(256, regime.batchSize), max(frames, 2))

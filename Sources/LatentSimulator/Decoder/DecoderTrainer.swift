@@ -34,7 +34,8 @@ public enum DecoderTrainer {
         let configuration = CoordinateDecoder.Configuration(
             latentDimension: latent.cols, noiseDimension: resolved.noiseDimension,
             hidden: resolved.generatorHidden ?? [], activation: resolved.activation,
-            latentMean: mean, latentDeviation: deviation, scaling: scaling)
+            latentMean: mean, latentDeviation: deviation, scaling: scaling,
+            outputActivation: resolved.outputActivation ?? DecoderSettings.defaultOutputActivation)
         // Members are independent adversarial games, each with single-threaded products (a GAN's
         // batches are far below BLAS's parallel threshold), so they run side by side, one per core.
         let outcomes = Locked<[Result<TrainedMember, Error>?]>(Array(repeating: nil, count: members))

@@ -25,14 +25,14 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "MDN lag: a time or a number of frames (default: the SRV lag).")
     var mdnLag: String?
 
-    @Option(help: "Latent dimension m (slow coordinates kept).")
-    var latent = 2
+    @Option(help: "Latent dimension m (slow coordinates kept; default 2).")
+    var latent: Int?
 
-    @Option(help: "Number of MDNs in the ensemble.")
-    var ensemble = 5
+    @Option(help: "Number of MDNs in the ensemble (default 5).")
+    var ensemble: Int?
 
-    @Option(help: "Gaussian components per MDN.")
-    var components = 24
+    @Option(help: "Gaussian components per MDN (default 24).")
+    var components: Int?
 
     @Option(help: "Atoms the decoder generates: a selection such as heavy or 'name CA'.")
     var decode = "heavy"
@@ -40,7 +40,7 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Train no decoder (latent dynamics only).")
     var noDecoder = false
 
-    @Option(help: "Epochs of each network (default: adapted to the amount of data).")
+    @Option(help: "Epochs of the SRV and the MDNs (default: adapted to the amount of data).")
     var epochs: Int?
 
     @Option(help: "Epochs of the decoder (default: adapted to the amount of data).")
@@ -53,6 +53,18 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("How strongly the decoder's training frames are drawn towards rare latent regions: "
                                + "0 as the data hold them, 1 every latent bin equally often.", valueName: "P"))
     var decoderBalance: Float?
+
+    @Option(help: ArgumentHelp("Output activation of the decoder's generator: tanh (bounded to the scaled training "
+                               + "range) or linear.", valueName: "tanh|linear"))
+    var decoderOutput: String?
+
+    @Option(help: ArgumentHelp("Hidden-layer widths of the decoder's generator, comma-separated (default: three layers "
+                               + "adapted to the data and the number of decoded atoms).", valueName: "W,W,..."))
+    var generatorLayers: String?
+
+    @Option(help: ArgumentHelp("Hidden-layer widths of the decoder's critic, comma-separated (default: as the generator's "
+                               + "default).", valueName: "W,W,..."))
+    var criticLayers: String?
 
     @Option(help: ArgumentHelp("Decoder generators trained independently (side by side on the cores) and mixed in "
                                + "decoding, frame by frame.", valueName: "K"))
@@ -67,8 +79,8 @@ struct TrainCommand: ParsableCommand {
                              + "mean and spread along the generated bond directions after training)."))
     var noBondCalibration = false
 
-    @Option(help: "SRV random restarts; the best by validation VAMP-2 is kept.")
-    var restarts = 3
+    @Option(help: "SRV random restarts; the best by validation VAMP-2 is kept (default 3).")
+    var restarts: Int?
 
     @Option(help: "Width of the hidden layers of the SRV and the MDNs (default: adapted to the data).")
     var width: Int?
@@ -105,8 +117,13 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         if decoderOnly != nil {
+            // Options that shape only the encoder or the dynamics would be silently ignored.
             let conflicting = [("--lag", lag != nil), ("--mdn-lag", mdnLag != nil), ("--warm-start", warmStart != nil),
-                               ("--scan-lag", scanLag != nil), ("--no-decoder", noDecoder)].filter(\.1).map(\.0)
+                               ("--scan-lag", scanLag != nil), ("--no-decoder", noDecoder), ("--latent", latent != nil),
+                               ("--ensemble", ensemble != nil), ("--components", components != nil),
+                               ("--epochs", epochs != nil), ("--restarts", restarts != nil), ("--width", width != nil),
+                               ("--batch-norm", batchNorm), ("--non-reversible", nonReversible),
+                               ("--time-reversal", timeReversal), ("--reweight", reweight)].filter(\.1).map(\.0)
             guard conflicting.isEmpty else {
                 throw ValidationError("--decoder-only keeps the model's encoder and dynamics; drop "
                                       + conflicting.joined(separator: ", "))
@@ -114,15 +131,20 @@ struct TrainCommand: ParsableCommand {
         } else if lag == nil {
             throw ValidationError("give the SRV lag with --lag (a time such as 2ps, or frames)")
         }
-        guard latent >= 1 else { throw ValidationError("--latent must be at least 1") }
-        guard ensemble >= 1 else { throw ValidationError("--ensemble must be at least 1") }
-        guard components >= 1 else { throw ValidationError("--components must be at least 1") }
-        guard restarts >= 1 else { throw ValidationError("--restarts must be at least 1") }
+        if let latent, latent < 1 { throw ValidationError("--latent must be at least 1") }
+        if let ensemble, ensemble < 1 { throw ValidationError("--ensemble must be at least 1") }
+        if let components, components < 1 { throw ValidationError("--components must be at least 1") }
+        if let restarts, restarts < 1 { throw ValidationError("--restarts must be at least 1") }
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
         if let decoderEpochs, decoderEpochs < 1 { throw ValidationError("--decoder-epochs must be at least 1") }
         if let w = distanceMomentWeight, !(w >= 0 && w.isFinite) {
             throw ValidationError("--distance-moment-weight must be a finite number ≥ 0 (0 turns the term off)")
         }
+        if let decoderOutput, !["tanh", "linear"].contains(decoderOutput) {
+            throw ValidationError("--decoder-output is tanh or linear, not '\(decoderOutput)'")
+        }
+        _ = try Self.widths(generatorLayers, option: "--generator-layers")
+        _ = try Self.widths(criticLayers, option: "--critic-layers")
         if let b = decoderBalance, !(0...1).contains(b) {
             throw ValidationError("--decoder-balance must lie in [0, 1]")
         }
@@ -160,7 +182,7 @@ struct TrainCommand: ParsableCommand {
         }
         var srvLag = try parseLag(lag ?? "", frameInterval: frameInterval, option: "--lag")
         let propagatorLag = try mdnLag.map { try parseLag($0, frameInterval: frameInterval, option: "--mdn-lag") }
-        var latentDimension = latent
+        var latentDimension = latent ?? Self.defaultLatent
         let log = ProgressLog(quiet: quiet)
         log.say("\(data.frameCount) frames in \(data.features.count) trajectories, \(data.labels.count) features, "
                 + "one frame every \(ReportPrinting.number(frameInterval)) ps")
@@ -172,9 +194,9 @@ struct TrainCommand: ParsableCommand {
             var scaler = MinMaxScaler()
             try scaler.fit(data.features)
             let scaled = try TrajectoryData(try data.features.map { try scaler.transform($0).float32 })
-            var scanSettings = encoderSettings(lag: lags[0], latent: latent)
+            var scanSettings = encoderSettings(lag: lags[0], latent: latentDimension)
             scanSettings.restarts = 1
-            let scores = try SRVTrainer.scanLag(scaled, lags: lags, dimensions: Array(1...latent), settings: scanSettings,
+            let scores = try SRVTrainer.scanLag(scaled, lags: lags, dimensions: Array(1...latentDimension), settings: scanSettings,
                                                 progress: log.handler)
             log.say(ReportPrinting.table(["lag (ps)", "m", "VAMP-2", "± s.e."], scores.map {
                 [ReportPrinting.number(Double($0.lag) * frameInterval), "\($0.dimension)",
@@ -187,17 +209,20 @@ struct TrainCommand: ParsableCommand {
             }
         }
 
-        var mdn = MDNSettings(lag: propagatorLag ?? srvLag, components: components, seed: seed &+ 101)
+        var mdn = MDNSettings(lag: propagatorLag ?? srvLag, components: components ?? Self.defaultComponents, seed: seed &+ 101)
         mdn.epochs = epochs
         if let width { mdn.hiddenLayers = [width, width] }
         let decoderSettings = !noDecoder && data.positions != nil ? self.decoderSettings : nil
         let settings = LSSSettings(encoder: encoderSettings(lag: srvLag, latent: latentDimension), propagator: mdn,
-                                   ensembleSize: ensemble, decoder: decoderSettings)
+                                   ensembleSize: ensemble ?? Self.defaultEnsemble, decoder: decoderSettings)
         let start = try warmStart.map { try LatentSpaceSimulator.load(from: URL(fileURLWithPath: $0)) }
         let model = try LSSTrainer.train(data, settings: settings, features: specs, topology: topology,
                                          topologyPositions: positions, warmStart: start, progress: log.handler)
         try write(model)
     }
+
+    // Defaults of the options that --decoder-only refuses (so they are optionals, to tell given from not).
+    static let defaultLatent = 2, defaultEnsemble = 5, defaultComponents = 24, defaultRestarts = 3
 
     /// Saves the bundle to -o and prints its summary.
     func write(_ model: LatentSpaceSimulator) throws {
@@ -211,9 +236,23 @@ struct TrainCommand: ParsableCommand {
         settings.epochs = decoderEpochs
         settings.distanceMomentWeight = distanceMomentWeight
         settings.latentBalance = decoderBalance
+        settings.outputActivation = decoderOutput.map { $0 == "linear" ? .identity : .tanh }
+        settings.generatorHidden = try? Self.widths(generatorLayers, option: "--generator-layers")
+        settings.criticHidden = try? Self.widths(criticLayers, option: "--critic-layers")
         settings.members = decoderMembers
         settings.calibrateBonds = !noBondCalibration
         return settings
+    }
+
+    /// Comma-separated positive layer widths; nil when the option is not given.
+    static func widths(_ text: String?, option: String) throws -> [Int]? {
+        guard let text else { return nil }
+        let widths = text.split(separator: ",", omittingEmptySubsequences: false)
+            .map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !widths.isEmpty, widths.allSatisfy({ ($0 ?? 0) >= 1 && ($0 ?? 0) <= 4096 }) else {
+            throw ValidationError("\(option) takes comma-separated widths from 1 to 4096, such as 200,200,200; got '\(text)'")
+        }
+        return widths.compactMap { $0 }
     }
 
     /// --decoder-only: the model at `path` with a new decoder trained on `data`.
@@ -234,7 +273,7 @@ struct TrainCommand: ParsableCommand {
         srv.variant = nonReversible ? .nonReversible : .reversible
         srv.timeReversal = timeReversal
         srv.koopmanReweighting = reweight
-        srv.restarts = warmStart == nil ? restarts : 1
+        srv.restarts = warmStart == nil ? restarts ?? Self.defaultRestarts : 1
         srv.epochs = epochs
         if let width { srv.hiddenLayers = [width, width] }
         return srv
