@@ -56,7 +56,7 @@ struct TrainCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Output activation of the decoder's generator: tanh (bounded to the scaled training "
                                + "range) or linear.", valueName: "tanh|linear"))
-    var decoderOutput: String?
+    var decoderOutput: DecoderOutput?
 
     @Option(help: ArgumentHelp("Hidden-layer widths of the decoder's generator, comma-separated (default: three layers "
                                + "adapted to the data and the number of decoded atoms).", valueName: "W,W,..."))
@@ -144,9 +144,6 @@ struct TrainCommand: ParsableCommand {
         if let decoderEpochs, decoderEpochs < 1 { throw ValidationError("--decoder-epochs must be at least 1") }
         if let w = distanceMomentWeight, !(w >= 0 && w.isFinite) {
             throw ValidationError("--distance-moment-weight must be a finite number ≥ 0 (0 turns the term off)")
-        }
-        if let decoderOutput, !["tanh", "linear"].contains(decoderOutput) {
-            throw ValidationError("--decoder-output is tanh or linear, not '\(decoderOutput)'")
         }
         _ = try Self.widths(generatorLayers, option: "--generator-layers")
         _ = try Self.widths(criticLayers, option: "--critic-layers")
@@ -244,7 +241,7 @@ struct TrainCommand: ParsableCommand {
         settings.epochs = decoderEpochs
         settings.distanceMomentWeight = distanceMomentWeight
         settings.latentBalance = decoderBalance
-        settings.outputActivation = decoderOutput.map { $0 == "linear" ? .identity : .tanh }
+        settings.outputActivation = decoderOutput?.activation
         settings.generatorHidden = try? Self.widths(generatorLayers, option: "--generator-layers")
         settings.criticHidden = try? Self.widths(criticLayers, option: "--critic-layers")
         settings.criticPacking = criticPacking
@@ -270,9 +267,15 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("--decoder-only needs trajectories with --topology (the decoder learns coordinates)")
         }
         let source = try LatentSpaceSimulator.load(from: URL(fileURLWithPath: path))
-        let model = try LSSTrainer.retrainDecoder(of: source, data: data, settings: decoderSettings, topology: topology,
+        let model: LatentSpaceSimulator
+        do {
+            model = try LSSTrainer.retrainDecoder(of: source, data: data, settings: decoderSettings, topology: topology,
                                                   topologyPositions: positions,
                                                   progress: ProgressLog(quiet: quiet).handler)
+        } catch let error as LatentSimulatorError where error.kind == .mismatch {
+            // Name the model the data do not fit: the library's message cannot know its path.
+            throw LatentSimulatorError(.mismatch, "--decoder-only \(path): " + error.problem)
+        }
         try write(model)
     }
 
@@ -316,4 +319,10 @@ final class ProgressLog: @unchecked Sendable {
             self.say(line)
         }
     }
+}
+
+/// --decoder-output: the generator's output activation by name.
+enum DecoderOutput: String, ExpressibleByArgument, CaseIterable {
+    case tanh, linear
+    var activation: Activation { self == .linear ? .identity : .tanh }
 }
