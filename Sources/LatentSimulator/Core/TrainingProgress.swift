@@ -25,5 +25,7 @@ public struct TrainingProgress: Sendable {
     }
 }
 
-/// Receives progress; the default discards it.
+/// Receives progress; the default discards it. Decoder members train side by side, so the handler
+/// may be called from several threads at once (hence @Sendable): keep it to self-contained work
+/// such as writing one line.
 public typealias ProgressHandler = @Sendable (TrainingProgress) -> Void

@@ -304,6 +304,7 @@ final class ProgressLog: @unchecked Sendable {
     let quiet: Bool
     init(quiet: Bool) { self.quiet = quiet }
 
+    /// One write per line: lines from decoder members training on other threads never interleave.
     func say(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
