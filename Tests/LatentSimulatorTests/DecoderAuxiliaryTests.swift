@@ -25,45 +25,6 @@ struct DecoderAuxiliaryTests {
                 "power \(power): \(rare) rare draws, expected \(expected * Double(draws))")
     }
 
-    /// Groups for a packing critic: 10 latent bins of unequal size (bin j holds 100·(j + 1) frames).
-    /// Every group lies in one bin; at power 1 each bin starts a tenth of the groups; and since the
-    /// rest of a group is drawn uniformly within its bin, each bin's share of all draws is as without
-    /// grouping: a tenth.
-    @Test("grouped draws stay in one latent bin and keep the balanced frequencies")
-    func groupedDraws() {
-        let n = (1...10).reduce(0, +) * 100
-        let latent = Matrix(rows: n, cols: 1)
-        var bin = [Int](repeating: 0, count: n)
-        var random = RandomGenerator(seed: 5)
-        var r = 0
-        for j in 0..<10 {
-            for _ in 0..<(100 * (j + 1)) {
-                latent.pointer[r] = (Float(j) + 0.1 + 0.8 * random.uniform()) / 10
-                bin[r] = j
-                r += 1
-            }
-        }
-        let sampler = LatentBalancedSampler(latent: latent, power: 1)
-        let groups = 40_000, size = 4
-        let draws = sampler.drawGroups(groups, size: size, using: &random)
-        #expect(draws.count == groups * size)
-        var mixed = 0, starts = [Int](repeating: 0, count: 10), smallest = 0
-        for g in 0..<groups {
-            let members = draws[(g * size)..<((g + 1) * size)]
-            if Set(members.map { bin[$0] }).count != 1 { mixed += 1 }
-            starts[bin[members.first!]] += 1
-            smallest += members.count { bin[$0] == 0 }
-        }
-        #expect(mixed == 0)
-        // Binomial: 40,000 groups, p = 0.1 → σ = 60; 5σ = 300.
-        for j in 0..<10 { #expect(abs(starts[j] - groups / 10) < 300, "bin \(j) starts \(starts[j]) groups") }
-        let p = 0.1, total = Double(groups * size)
-        #expect(abs(Double(smallest) - p * total) < 5 * (Double(groups) * p * (1 - p)).squareRoot() * Double(size))
-        // A group of one is a plain draw.
-        var a = RandomGenerator(seed: 9), b = RandomGenerator(seed: 9)
-        #expect(sampler.drawGroups(50, size: 1, using: &a) == sampler.draw(50, using: &b))
-    }
-
     /// The decoder's default epochs: 50 million frame presentations, at most 2,000 epochs, never fewer
     /// than the data regime's (100 above 20,000 frames).
     @Test("default decoder epochs follow the presentation budget")

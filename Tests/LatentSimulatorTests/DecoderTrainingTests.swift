@@ -174,58 +174,47 @@ struct DecoderTrainingTests {
 
     /// For a linear critic D(x ⊕ ψ) = w·x + v·ψ + b the gradient wrt x is w for every sample, so
     /// the penalty is exactly λ(‖w‖ − 1)², the Wasserstein estimate w·(x̄_real − x̄_fake), and the
-    /// loss's gradient wrt w is (x̄_fake − x̄_real) + 2λ(‖w‖ − 1) w/‖w‖ (zero wrt v and b). With
-    /// packing k the critic scores k consecutive rows joined: w holds one block per slot, slot s
-    /// sees rows r ≡ s (mod k), and the penalty's norm is over all k blocks.
-    @Test("linear critic: penalty, Wasserstein estimate and weight gradient equal their closed forms",
-          arguments: [1, 2, 4])
-    func linearCritic(packing: Int) {
+    /// loss's gradient wrt w is (x̄_fake − x̄_real) + 2λ(‖w‖ − 1) w/‖w‖ (zero wrt v and b).
+    @Test("linear critic: penalty, Wasserstein estimate and weight gradient equal their closed forms")
+    func linearCritic() {
         let (real, fake, condition, mixing) = Self.batch(seed: 21)
         var random = RandomGenerator(seed: 22)
-        let critic = MLP.make(sizes: [8 * packing, 1], hidden: .identity, generator: &random)
-        let slots = (0..<packing).flatMap { s in (0..<6).map { (slot: s, coordinate: $0, weight: 8 * s + $0) } }
-        let w = slots.map { Double(critic.parameters[0].value[$0.weight, 0]) }
+        let critic = MLP.make(sizes: [8, 1], hidden: .identity, generator: &random)
+        let w = (0..<6).map { Double(critic.parameters[0].value[$0, 0]) }
         let norm = w.map { $0 * $0 }.reduce(0, +).squareRoot()
         let graph = Graph()
         let terms = WassersteinObjective.criticLoss(graph: graph, critic: critic, real: real, fake: fake,
-                                                   condition: condition, mixing: mixing, penaltyWeight: 10,
-                                                   packing: packing)
+                                                   condition: condition, mixing: mixing, penaltyWeight: 10)
         #expect(abs(Double(terms.penalty) - 10 * (norm - 1) * (norm - 1)) < 1e-5)
         #expect(abs(Double(terms.gradientNorm) - norm) < 1e-5)
-        // Mean over packs of slot s's coordinate j.
-        func slotMean(_ m: Matrix, _ s: Int, _ j: Int) -> Double {
-            let rows = Array(stride(from: s, to: m.rows, by: packing))
-            return rows.map { Double(m[$0, j]) }.reduce(0, +) / Double(rows.count)
-        }
-        let difference = slots.map { slotMean(real, $0.slot, $0.coordinate) - slotMean(fake, $0.slot, $0.coordinate) }
+        func columnMean(_ m: Matrix, _ j: Int) -> Double { (0..<m.rows).map { Double(m[$0, j]) }.reduce(0, +) / Double(m.rows) }
+        let difference = (0..<6).map { columnMean(real, $0) - columnMean(fake, $0) }
         let wasserstein = zip(w, difference).map(*).reduce(0, +)
         #expect(abs(Double(terms.wasserstein) - wasserstein) < 1e-5)
         let gradients = graph.gradients(of: terms.loss, withRespectTo: critic.parameters)
-        for (i, slot) in slots.enumerated() {
-            let expected = -difference[i] + 2 * 10 * (norm - 1) * w[i] / norm
-            #expect(abs(Double(gradients[0][slot.weight, 0]) - expected) < 1e-4)
+        for j in 0..<6 {
+            let expected = -difference[j] + 2 * 10 * (norm - 1) * w[j] / norm
+            #expect(abs(Double(gradients[0][j, 0]) - expected) < 1e-4)
         }
-        for s in 0..<packing { for j in 6..<8 { #expect(abs(gradients[0][8 * s + j, 0]) < 1e-5) } }
+        for j in 6..<8 { #expect(abs(gradients[0][j, 0]) < 1e-5) }
         #expect(abs(gradients[1][0, 0]) < 1e-5)
     }
 
     /// Through a nonlinear critic the penalty's gradient needs second derivatives; the assembled
     /// loss's analytic gradient wrt every critic weight against central differences of the loss.
-    /// Packing 2 joins rows pairwise, so the penalty's norm runs over two rows' gradients.
     @Test("nonlinear critic: the loss gradient through the penalty matches finite differences",
-          arguments: [(Activation.tanh, false, 1), (.tanh, true, 1), (.swish, false, 1), (.swish, true, 1), (.tanh, true, 2)])
-    func finiteDifferences(_ activation: Activation, withDistances: Bool, packing: Int) {
+          arguments: [Activation.tanh, .swish], [false, true])
+    func finiteDifferences(_ activation: Activation, withDistances: Bool) {
         let (real, fake, condition, mixing) = Self.batch(seed: 31)
         var random = RandomGenerator(seed: 32)
         // With distance features the critic also sees the distance between the two "atoms" of a row.
         let distances: DistanceFeatures? = withDistances ? DistanceFeatures(atomCount: 2) : nil
-        let critic = MLP.make(sizes: [packing * (8 + (distances?.count ?? 0)), 6, 5, 1], hidden: activation,
-                              generator: &random)
+        let critic = MLP.make(sizes: [8 + (distances?.count ?? 0), 6, 5, 1], hidden: activation, generator: &random)
         func loss() -> (Graph, WassersteinObjective.CriticTerms) {
             let graph = Graph()
             return (graph, WassersteinObjective.criticLoss(graph: graph, critic: critic, real: real, fake: fake,
                                                           condition: condition, mixing: mixing, penaltyWeight: 10,
-                                                          distances: distances, packing: packing))
+                                                          distances: distances))
         }
         let (graph, terms) = loss()
         let analytic = graph.gradients(of: terms.loss, withRespectTo: critic.parameters).map { $0.copy() }
@@ -250,7 +239,7 @@ struct DecoderTrainingTests {
                 checked += 1
             }
         }
-        print("finite differences (\(activation), distances \(withDistances), packing \(packing)): \(checked) weights, worst scaled error \(worst)")
+        print("finite differences (\(activation), distances \(withDistances)): \(checked) weights, worst scaled error \(worst)")
     }
 }
 

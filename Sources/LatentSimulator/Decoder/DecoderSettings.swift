@@ -27,12 +27,6 @@ public struct DecoderSettings: Codable, Sendable, Equatable {
     /// either way; only the attention the critic pays to rare ψ changes.
     public var latentBalance: Float?
     public static let defaultLatentBalance: Float = 1
-    /// Frames the critic scores together (PacGAN packing, `WassersteinObjective`), drawn from one
-    /// latent bin so the critic sees the spread of structures at nearly the same ψ. nil →
-    /// `defaultCriticPacking`; 1 is a plain critic.
-    public var criticPacking: Int?
-    public static let defaultCriticPacking = 1
-    public static let maximumCriticPacking = 16
     /// The generators' output activation. tanh bounds the output to the scaled range but nearly
     /// saturates at the largest coordinates (the most extended structures): at 1/1.05 its slope is
     /// 0.09. nil → `defaultOutputActivation`.
@@ -89,7 +83,6 @@ public struct DecoderSettings: Codable, Sendable, Equatable {
         criticDistances = true
         distanceMomentWeight = nil
         latentBalance = nil
-        criticPacking = nil
         outputActivation = nil
         calibrateBonds = nil
         members = nil
@@ -136,7 +129,6 @@ public struct DecoderSettings: Codable, Sendable, Equatable {
         s.epochs = epochs ?? DecoderSettings.defaultEpochs(frames: frames)
         s.distanceMomentWeight = distanceMomentWeight ?? DecoderSettings.defaultDistanceMomentWeight
         s.latentBalance = latentBalance ?? DecoderSettings.defaultLatentBalance
-        s.criticPacking = criticPacking ?? DecoderSettings.defaultCriticPacking
         s.outputActivation = outputActivation ?? DecoderSettings.defaultOutputActivation
         s.calibrateBonds = calibrateBonds ?? true
         s.members = members ?? DecoderSettings.defaultMembers
@@ -157,12 +149,6 @@ public struct DecoderSettings: Codable, Sendable, Equatable {
         }
         if let b = latentBalance, !(0...1).contains(b) {
             throw fail("latentBalance is \(b); use a value in [0, 1] (0: frames as the data hold them) or leave it unset")
-        }
-        if let k = criticPacking, !(1...DecoderSettings.maximumCriticPacking).contains(k) {
-            throw fail("criticPacking is \(k); use 1 (a plain critic) to \(DecoderSettings.maximumCriticPacking) or leave it unset")
-        }
-        if let k = criticPacking, let batchSize, batchSize < 2 * k {
-            throw fail("criticPacking \(k) needs a batchSize of at least \(2 * k) (it is \(batchSize))")
         }
         guard learningRate > 0, learningRate.isFinite else {
             throw fail("learningRate is \(learningRate); use a positive finite value (1e-4 is the default)")

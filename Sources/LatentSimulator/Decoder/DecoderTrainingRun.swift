@@ -33,8 +33,6 @@ final class DecoderTrainingRun {
     let conditions: Matrix
     let latent: Matrix
     let settings: DecoderSettings
-    /// Frames per critic sample (`DecoderSettings.criticPacking`); the batch holds whole packs.
-    let packing: Int
     let attempt: Int
     /// How progress names this run: "decoder", or "decoder 2/3" for a member of several.
     let name: String
@@ -65,8 +63,7 @@ final class DecoderTrainingRun {
         distanceMoments = momentWeight > 0
             ? DistanceMomentMatch(frames: frames, features: distances ?? DistanceFeatures(atomCount: d / 3), weight: momentWeight)
             : nil
-        packing = settings.criticPacking ?? DecoderSettings.defaultCriticPacking
-        critic = MLP.make(sizes: [packing * (d + m + (distances?.count ?? 0))] + (settings.criticHidden ?? []) + [1],
+        critic = MLP.make(sizes: [d + m + (distances?.count ?? 0)] + (settings.criticHidden ?? []) + [1],
                           hidden: settings.activation,
                           output: .identity, generator: &generator)
         critic.name(prefix: "critic.")
@@ -81,14 +78,13 @@ final class DecoderTrainingRun {
             }
         }
         let balance = settings.latentBalance ?? DecoderSettings.defaultLatentBalance
-        sampler = balance > 0 || packing > 1 ? LatentBalancedSampler(latent: latent, power: Double(balance)) : nil
+        sampler = balance > 0 ? LatentBalancedSampler(latent: latent, power: Double(balance)) : nil
         let criticRate = learningRate * (settings.criticLearningRate ?? settings.learningRate) / settings.learningRate
         criticOptimizer = Adam(parameters: critic.parameters, learningRate: criticRate,
                                beta1: settings.beta1, beta2: settings.beta2)
         generatorOptimizer = Adam(parameters: decoder.parameters, learningRate: learningRate,
                                   beta1: settings.beta1, beta2: settings.beta2)
-        let requested = settings.batchSize ?? 64
-        let b = max(packing, requested - requested % packing)
+        let b = settings.batchSize ?? 64
         realBatch = Matrix(rows: b, cols: d)
         conditionBatch = Matrix(rows: b, cols: m)
         mixing = Matrix(rows: b, cols: 1)
@@ -103,9 +99,7 @@ final class DecoderTrainingRun {
         var best: [Matrix]?
         var bestScore = Double.infinity
         for epoch in 0..<epochs {
-            let order = packing > 1
-                ? sampler!.drawGroups(batches * b / packing, size: packing, using: &random)
-                : sampler?.draw(batches * b, using: &random) ?? random.permutation(n)
+            let order = sampler?.draw(batches * b, using: &random) ?? random.permutation(n)
             var wasserstein = 0.0, loss = 0.0, norm = 0.0
             for batch in 0..<batches {
                 let rows = order[(batch * b)..<((batch + 1) * b)]
@@ -154,15 +148,10 @@ final class DecoderTrainingRun {
     private func criticStepTerms() -> (loss: Float, wasserstein: Float, gradientNorm: Float)? {
         graph.reset()
         let fake = generated(recording: false).value
-        // One ε per pack: the penalty is taken on the line between a real and a generated pack.
-        for pack in 0..<(mixing.rows / packing) {
-            let epsilon = random.uniform()
-            for r in (pack * packing)..<((pack + 1) * packing) { mixing.pointer[r] = epsilon }
-        }
+        for r in 0..<mixing.rows { mixing.pointer[r] = random.uniform() }
         let terms = WassersteinObjective.criticLoss(graph: graph, critic: critic, real: realBatch, fake: fake,
                                                    condition: conditionBatch, mixing: mixing,
-                                                   penaltyWeight: settings.penaltyWeight, distances: distances,
-                                                   packing: packing)
+                                                   penaltyWeight: settings.penaltyWeight, distances: distances)
         let loss = terms.loss.scalar
         guard loss.isFinite, abs(loss) < Self.explodingLoss else { return nil }
         let gradients = graph.gradients(of: terms.loss, withRespectTo: critic.parameters)
@@ -176,7 +165,7 @@ final class DecoderTrainingRun {
         graph.reset()
         let fake = generated(recording: true)
         var loss = WassersteinObjective.generatorLoss(graph: graph, critic: critic, fake: fake, condition: conditionBatch,
-                                                      distances: distances, packing: packing)
+                                                      distances: distances)
         if let distanceMoments {
             loss = graph.add(loss, distanceMoments.loss(graph: graph, fake: fake, real: realBatch))
         }

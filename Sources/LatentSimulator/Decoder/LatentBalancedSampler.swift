@@ -11,21 +11,14 @@ import NeuralNet
 /// `binsPerDimension` over the range of each of the first three coordinates): power 0 is the data's
 /// own frequency, 1 makes every occupied bin equally likely; in between tempers the weight of bins
 /// holding a handful of frames, which would otherwise be memorized.
-///
-/// For a packing critic (`WassersteinObjective`) frames also come in groups from one bin: the
-/// first as above, the others uniformly among that bin's frames, so each frame's overall chance
-/// of being drawn stays the same.
 public struct LatentBalancedSampler {
     /// Cumulative probabilities, one per frame (the last is 1).
     private let cumulative: [Double]
-    /// The bin of each frame, and the frames of each bin.
-    private let bins: [Int]
-    private let members: [Int: [Int]]
 
     public init(latent: Matrix, power: Double, binsPerDimension: Int = 10) {
         let n = latent.rows, dims = min(latent.cols, 3)
         var bins = [Int](repeating: 0, count: n)
-        if n > 0, dims > 0 {
+        if power > 0, n > 0, dims > 0 {
             for j in 0..<dims {
                 var low = Float.infinity, high = -Float.infinity
                 for r in 0..<n { let v = latent.pointer[r * latent.cols + j]; low = min(low, v); high = max(high, v) }
@@ -36,32 +29,15 @@ public struct LatentBalancedSampler {
                 }
             }
         }
-        var members: [Int: [Int]] = [:]
-        for (r, b) in bins.enumerated() { members[b, default: []].append(r) }
+        var counts: [Int: Int] = [:]
+        for b in bins { counts[b, default: 0] += 1 }
         var running = 0.0
         var cumulative = [Double](repeating: 0, count: n)
         for r in 0..<n {
-            running += power > 0 ? pow(Double(members[bins[r]]?.count ?? 1), -power) : 1
+            running += power > 0 ? pow(Double(counts[bins[r]] ?? 1), -power) : 1
             cumulative[r] = running
         }
         self.cumulative = cumulative.map { $0 / max(running, .leastNormalMagnitude) }
-        self.bins = bins
-        self.members = members
-    }
-
-    /// `groups` × `size` frame indices: each group's first frame drawn as by `draw`, the rest
-    /// uniformly (with replacement) from the same latent bin.
-    public func drawGroups(_ groups: Int, size: Int, using random: inout RandomGenerator) -> [Int] {
-        var indices: [Int] = []
-        indices.reserveCapacity(groups * size)
-        for first in draw(groups, using: &random) {
-            indices.append(first)
-            let bin = members[bins[first]] ?? [first]
-            for _ in 1..<max(size, 1) {
-                indices.append(bin[min(bin.count - 1, Int(random.uniformDouble() * Double(bin.count)))])
-            }
-        }
-        return indices
     }
 
     /// `count` frame indices drawn independently with replacement.

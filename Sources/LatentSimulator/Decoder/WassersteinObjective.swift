@@ -10,12 +10,6 @@ import NeuralNet
 /// The gradient is taken with respect to the coordinates x̂ only, with ψ held fixed: the penalty
 /// keeps D 1-Lipschitz in x for every ψ, which is what makes E[D(real)] − E[D(fake)] an estimate of
 /// the Wasserstein-1 distance between the conditional distributions.
-///
-/// With packing k > 1 (PacGAN, Lin et al. 2018) the critic scores k samples at once: k consecutive
-/// rows of a batch, joined side by side, D(x₁ ⊕ ψ₁ ⊕ … ⊕ x_k ⊕ ψ_k). When the k rows share a latent
-/// neighbourhood, the critic sees how much structures at nearly the same ψ differ, which one sample
-/// cannot show: a generator that answers a broad basin with too narrow a spread is caught. The
-/// penalty then bounds the gradient with respect to the whole pack, and ε is drawn per pack.
 public enum WassersteinObjective {
     /// The critic loss of one batch, recorded on `graph` so that its gradient with respect to the
     /// critic's weights includes the penalty's second derivatives.
@@ -32,61 +26,49 @@ public enum WassersteinObjective {
 
     /// - Parameters:
     ///   - real, fake: b × d samples (network units); `condition`: b × m latent rows;
-    ///   - mixing: b × 1 interpolation weights ε in [0, 1] (the same within each pack);
-    ///   - packing: rows per critic sample, dividing b.
+    ///   - mixing: b × 1 interpolation weights ε in [0, 1].
     public static func criticLoss(graph g: Graph, critic: Sequential, real: Matrix, fake: Matrix,
                                   condition: Matrix, mixing: Matrix, penaltyWeight: Float,
-                                  distances: DistanceFeatures? = nil, packing: Int = 1) -> CriticTerms {
+                                  distances: DistanceFeatures? = nil) -> CriticTerms {
         let b = real.rows, d = real.cols
         precondition(fake.rows == b && fake.cols == d && condition.rows == b && mixing.rows == b && mixing.cols == 1,
                      "criticLoss: batch shapes differ")
-        precondition(packing >= 1 && b % packing == 0, "criticLoss: packing \(packing) does not divide the batch of \(b)")
-        let packs = b / packing
         let psi = g.constant(condition)
         // Real and fake rows in one pass of the critic; the interpolates in a second pass, as a
         // variable, so that ∇ₓ̂ D is taken per sample.
-        let pairs = g.concatenate([criticInput(g.constant(real), psi, distances, packing: packing),
-                                   criticInput(g.constant(fake), psi, distances, packing: packing)], axis: 0)
+        let pairs = g.concatenate([criticInput(g.constant(real), psi, distances),
+                                   criticInput(g.constant(fake), psi, distances)], axis: 0)
         let scores = critic(pairs, training: true)
-        let realMean = g.mean(g.slice(scores, rows: 0..<packs, cols: nil))
-        let fakeMean = g.mean(g.slice(scores, rows: packs..<(2 * packs), cols: nil))
+        let realMean = g.mean(g.slice(scores, rows: 0..<b, cols: nil))
+        let fakeMean = g.mean(g.slice(scores, rows: b..<(2 * b), cols: nil))
 
         // x̂ = x̃ + ε (x − x̃), computed on constants (pooled buffers, nothing recorded).
         let fakeTensor = g.constant(fake)
         let mixed = g.add(fakeTensor, g.multiply(g.constant(mixing), g.subtract(g.constant(real), fakeTensor)))
         let interpolates = g.variable(mixed.value)
-        let hatScores = critic(criticInput(interpolates, psi, distances, packing: packing), training: true)
+        let hatScores = critic(criticInput(interpolates, psi, distances), training: true)
         let gradient = g.gradients(of: g.sum(hatScores), withRespectTo: [interpolates], createGraph: true)[0]
-        // The norm of each pack's gradient: its rows' squared norms summed k at a time.
         // ε = 1e-12 inside the root keeps its derivative finite at a zero gradient.
-        let rowSquares = g.sum(g.square(gradient), axis: 1)
-        let packSquares = packing == 1 ? rowSquares : g.sum(g.reshape(rowSquares, rows: packs, cols: packing), axis: 1)
-        let norms = g.sqrt(g.add(packSquares, 1e-12))
+        let norms = g.sqrt(g.add(g.sum(g.square(gradient), axis: 1), 1e-12))
         let penalty = g.scale(g.mean(g.square(g.add(norms, -1))), by: penaltyWeight)
         let loss = g.add(g.subtract(fakeMean, realMean), penalty)
         var normSum: Double = 0
-        for r in 0..<packs { normSum += Double(norms.value.pointer[r]) }
+        for r in 0..<b { normSum += Double(norms.value.pointer[r]) }
         return CriticTerms(loss: loss, wasserstein: realMean.scalar - fakeMean.scalar, penalty: penalty.scalar,
-                           gradientNorm: Float(normSum / Double(max(packs, 1))))
+                           gradientNorm: Float(normSum / Double(max(b, 1))))
     }
 
     /// L_G = −E[D(fake ⊕ ψ)] for generated rows `fake` (a tensor on `graph`, b × d).
     public static func generatorLoss(graph g: Graph, critic: Sequential, fake: Tensor, condition: Matrix,
-                                     distances: DistanceFeatures? = nil, packing: Int = 1) -> Tensor {
-        let scores = critic(criticInput(fake, g.constant(condition), distances, packing: packing), training: true)
+                                     distances: DistanceFeatures? = nil) -> Tensor {
+        let scores = critic(criticInput(fake, g.constant(condition), distances), training: true)
         return g.negate(g.mean(scores))
     }
 
-    /// x ⊕ ψ, with the distance features of x appended when given; with packing k, every k
-    /// consecutive such rows joined into one.
-    public static func criticInput(_ x: Tensor, _ psi: Tensor, _ distances: DistanceFeatures?, packing: Int = 1) -> Tensor {
+    /// x ⊕ ψ, with the distance features of x appended when given.
+    public static func criticInput(_ x: Tensor, _ psi: Tensor, _ distances: DistanceFeatures?) -> Tensor {
         let g = x.graph
-        let rows: Tensor
-        if let distances, distances.count > 0 {
-            rows = g.concatenate([x, psi, distances(x)], axis: 1)
-        } else {
-            rows = g.concatenate([x, psi], axis: 1)
-        }
-        return g.reshape(rows, rows: rows.rows / packing, cols: rows.cols * packing)
+        guard let distances, distances.count > 0 else { return g.concatenate([x, psi], axis: 1) }
+        return g.concatenate([x, psi, distances(x)], axis: 1)
     }
 }

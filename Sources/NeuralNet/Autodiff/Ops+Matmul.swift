@@ -32,16 +32,6 @@ extension Graph {
         return result(out, inputs: [a]) { [unowned self] g, _ in [self.transpose(g)] }
     }
 
-    /// The elements of a, in row-major order, as a rows × cols tensor (e.g. k consecutive rows
-    /// side by side in one row when cols = k·a.cols).
-    public func reshape(_ a: Tensor, rows: Int, cols: Int) -> Tensor {
-        precondition(rows * cols == a.value.count, "reshape: \(a.rows)x\(a.cols) has no \(rows)x\(cols) shape")
-        if rows == a.rows && cols == a.cols { return a }
-        let out = allocate(rows, cols)
-        out.pointer.update(from: a.value.pointer, count: a.value.count)
-        return result(out, inputs: [a]) { [unowned self] g, _ in [self.reshape(g, rows: a.rows, cols: a.cols)] }
-    }
-
     /// The block rows × cols of a.
     public func slice(_ a: Tensor, rows: Range<Int>? = nil, cols: Range<Int>? = nil) -> Tensor {
         let r = rows ?? 0..<a.rows, c = cols ?? 0..<a.cols

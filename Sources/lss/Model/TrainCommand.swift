@@ -66,11 +66,6 @@ struct TrainCommand: ParsableCommand {
                                + "default).", valueName: "W,W,..."))
     var criticLayers: String?
 
-    @Option(help: ArgumentHelp("Frames from one latent bin that the decoder's critic scores together (PacGAN packing: "
-                               + "it then sees the spread of structures at nearly the same latent point); 1 is a plain "
-                               + "critic.", valueName: "K"))
-    var criticPacking: Int?
-
     @Option(help: ArgumentHelp("Decoder generators trained independently (side by side on the cores) and mixed in "
                                + "decoding, frame by frame.", valueName: "K"))
     var decoderMembers: Int?
@@ -147,9 +142,6 @@ struct TrainCommand: ParsableCommand {
         }
         _ = try Self.widths(generatorLayers, option: "--generator-layers")
         _ = try Self.widths(criticLayers, option: "--critic-layers")
-        if let k = criticPacking, !(1...DecoderSettings.maximumCriticPacking).contains(k) {
-            throw ValidationError("--critic-packing must lie in 1...\(DecoderSettings.maximumCriticPacking) (1 is a plain critic)")
-        }
         if let b = decoderBalance, !(0...1).contains(b) {
             throw ValidationError("--decoder-balance must lie in [0, 1]")
         }
@@ -244,7 +236,6 @@ struct TrainCommand: ParsableCommand {
         settings.outputActivation = decoderOutput?.activation
         settings.generatorHidden = try? Self.widths(generatorLayers, option: "--generator-layers")
         settings.criticHidden = try? Self.widths(criticLayers, option: "--critic-layers")
-        settings.criticPacking = criticPacking
         settings.members = decoderMembers
         settings.calibrateBonds = !noBondCalibration
         return settings
