@@ -45,6 +45,44 @@ struct DecoderTrainingTests {
         }
     }
 
+    /// With identity activations the generator is affine, G(ψ, z) = Aψ + Bz + c, and so is the map
+    /// to nm: a frame decoded with noise scale s is p + s q for fixed p, q (same seed, same draws).
+    /// So f(2) − f(1) = 2 (f(1) − f(½)) exactly, and the scale is really applied: f(2) ≠ f(1).
+    @Test("the decoding noise scale multiplies the generator's noise; training stores the default")
+    func noiseScale() throws {
+        let (latent, positions) = DecoderToy.data(frames: 400, seed: 4)
+        var settings = Self.quickSettings(epochs: 1)
+        settings.activation = .identity
+        settings.outputActivation = .identity
+        let (decoder, report) = try DecoderTrainer.train(latent: latent, positions: positions, reference: DecoderToy.reference,
+                                                         atomIndices: [4, 5, 6, 7], structure: nil, settings: settings)
+        #expect(decoder.configuration.noiseScale == DecoderSettings.defaultDecodingNoiseScale)
+        #expect(report.settings.decodingNoiseScale == DecoderSettings.defaultDecodingNoiseScale)
+        let query = latent.rows(0..<50)
+        func frames(_ scale: Float) -> Matrix {
+            decoder.scaleNoise(scale)
+            var random = RandomGenerator(seed: 77)
+            return decoder.generate(latent: query, generator: &random)
+        }
+        let half = frames(0.5), one = frames(1), two = frames(2)
+        var worst: Float = 0, change: Float = 0
+        for i in 0..<one.count {
+            worst = max(worst, abs((two.pointer[i] - one.pointer[i]) - 2 * (one.pointer[i] - half.pointer[i])))
+            change = max(change, abs(two.pointer[i] - one.pointer[i]))
+        }
+        #expect(change > 1e-3 && worst < 1e-4 * max(1, change), "largest change \(change), affine error \(worst)")
+        // A configuration from before the scale existed (nil) decodes as scale 1.
+        var old = decoder.configuration
+        old.noiseScale = nil
+        let legacy = try CoordinateDecoder(configuration: old)
+        legacy.network.parameters.restore(decoder.network.parameters.snapshot())
+        var random = RandomGenerator(seed: 77)
+        #expect(legacy.generate(latent: query, generator: &random).maxAbsoluteDifference(one) == 0)
+        var bad = decoder.configuration
+        bad.noiseScale = -1
+        #expect(throws: LatentSimulatorError.self) { try CoordinateDecoder(configuration: bad) }
+    }
+
     @Test("an absurd learning rate restarts or ends in .diverged, never in NaN; bad input is refused")
     func divergence() throws {
         let (latent, positions) = DecoderToy.data(frames: 400, seed: 2)

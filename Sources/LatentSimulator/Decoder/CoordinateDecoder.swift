@@ -31,6 +31,10 @@ public final class CoordinateDecoder: ArchivableModel {
         public var generators: Int?
         /// The generators' output activation (nil → tanh, as in bundles written before it was a choice).
         public var outputActivation: Activation?
+        /// Standard deviation of the noise z fed to the generators in decoding (training always
+        /// draws N(0, I)); nil → 1, as in bundles written before it existed. See
+        /// `DecoderSettings.decodingNoiseScale` for why it may be raised.
+        public var noiseScale: Float?
         public static let maximumGenerators = 64
 
         public init(latentDimension: Int, noiseDimension: Int, hidden: [Int], activation: Activation,
@@ -86,6 +90,7 @@ public final class CoordinateDecoder: ArchivableModel {
               c.scaling.atomCount >= 1, c.scaling.reference.count == 3 * c.scaling.atomCount,
               c.scaling.scale > 0, c.scaling.scale.isFinite,
               (1...Configuration.maximumGenerators).contains(c.generators ?? 1),
+              c.noiseScale.map({ $0 > 0 && $0.isFinite }) ?? true,
               c.bondCalibration.map({ BondLengthCalibration.isConsistent($0, atomCount: c.scaling.atomCount) }) ?? true else {
             throw LatentSimulatorError(.corruptBundle, "the decoder configuration is inconsistent (latent dimension "
                                        + "\(c.latentDimension), noise \(c.noiseDimension), hidden \(c.hidden), "
@@ -204,11 +209,13 @@ public final class CoordinateDecoder: ArchivableModel {
         }
         let mean = configuration.latentMean, deviation = configuration.latentDeviation
         let inverse = deviation.map { 1 / $0 }
+        let noiseScale = configuration.noiseScale ?? 1
         for source in rows {
             let row = x[source % count].pointer + (source - rows.lowerBound) / count * width
             let values = latent.pointer + source * m
             for j in 0..<m { row[j] = (values[j] - mean[j]) * inverse[j] }
             GaussianNoise.fill(row + m, count: k, generator: &generator)
+            if noiseScale != 1 { for i in m..<width { row[i] *= noiseScale } }
         }
         return x
     }
@@ -221,6 +228,13 @@ public final class CoordinateDecoder: ArchivableModel {
     }
 
     /// Sets (or with nil removes) the bond-length calibration applied to every decoded frame.
+    /// Sets the standard deviation of the noise used in decoding (before fitting a bond calibration:
+    /// the calibration is fitted to the frames as they will be decoded).
+    public func scaleNoise(_ scale: Float) {
+        precondition(scale > 0 && scale.isFinite, "scaleNoise: the scale must be positive and finite")
+        configuration.noiseScale = scale
+    }
+
     public func calibrate(_ calibration: BondLengthCalibration?) {
         precondition(calibration.map { BondLengthCalibration.isConsistent($0, atomCount: atomCount) } ?? true,
                      "calibrate: the calibration is for another set of atoms")

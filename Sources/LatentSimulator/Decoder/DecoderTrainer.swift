@@ -67,6 +67,7 @@ public enum DecoderTrainer {
                 member.run.decoder.releaseBuffers()
             }
         }
+        decoder.scaleNoise(resolved.decodingNoiseScale ?? DecoderSettings.defaultDecodingNoiseScale)
         let first = trained[0]
         var structureReport: StructureReport?, uncalibrated: StructureReport?
         if let structure {
