@@ -115,6 +115,13 @@ struct DecoderTrainingTests {
         #expect { try DecoderTrainer.train(latent: latent, positions: positions, reference: DecoderToy.reference,
                                             atomIndices: [0, 1, 2, 3], structure: nil, settings: negative) }
             throws: { ($0 as? LatentSimulatorError)?.kind == .invalidSetting }
+        for scale: Float in [0, -1, 5, .nan] {
+            var noisy = Self.quickSettings()
+            noisy.decodingNoiseScale = scale
+            #expect { try DecoderTrainer.train(latent: latent, positions: positions, reference: DecoderToy.reference,
+                                                atomIndices: [0, 1, 2, 3], structure: nil, settings: noisy) }
+                throws: { ($0 as? LatentSimulatorError)?.kind == .invalidSetting && "\($0)".contains("decodingNoiseScale") }
+        }
     }
 
     final class Scores: @unchecked Sendable {

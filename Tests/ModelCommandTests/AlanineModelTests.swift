@@ -149,6 +149,10 @@ import TestSupport
                                                             "--decoder-only", w.path("model"), "--generator-layers", "64,0",
                                                             "-o", w.path("x")]))
         #expect(badLayers.contains("--generator-layers"))
+        let badScale = try #require(try LSSBinary.failure(["train", training, "--topology", pdb, "--features", "distances:select=heavy",
+                                                           "--decoder-only", w.path("model"), "--decoder-noise-scale", "0",
+                                                           "-o", w.path("x")]))
+        #expect(badScale.contains("--decoder-noise-scale"), "\(badScale)")
         #expect(!FileManager.default.fileExists(atPath: w.path("x")))
 
         // A synthetic trajectory from the first training frame, decoded to the 10 heavy atoms.

@@ -227,7 +227,6 @@ public final class CoordinateDecoder: ArchivableModel {
         return min(512, max(16, (BLAS.parallelThreshold - 1) / max(largest, 1)))
     }
 
-    /// Sets (or with nil removes) the bond-length calibration applied to every decoded frame.
     /// Sets the standard deviation of the noise used in decoding (before fitting a bond calibration:
     /// the calibration is fitted to the frames as they will be decoded).
     public func scaleNoise(_ scale: Float) {
@@ -235,6 +234,7 @@ public final class CoordinateDecoder: ArchivableModel {
         configuration.noiseScale = scale
     }
 
+    /// Sets (or with nil removes) the bond-length calibration applied to every decoded frame.
     public func calibrate(_ calibration: BondLengthCalibration?) {
         precondition(calibration.map { BondLengthCalibration.isConsistent($0, atomCount: atomCount) } ?? true,
                      "calibrate: the calibration is for another set of atoms")
