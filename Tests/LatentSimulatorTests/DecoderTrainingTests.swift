@@ -48,7 +48,7 @@ struct DecoderTrainingTests {
     /// With identity activations the generator is affine, G(ψ, z) = Aψ + Bz + c, and so is the map
     /// to nm: a frame decoded with noise scale s is p + s q for fixed p, q (same seed, same draws).
     /// So f(2) − f(1) = 2 (f(1) − f(½)) exactly, and the scale is really applied: f(2) ≠ f(1).
-    @Test("the decoding noise scale multiplies the generator's noise; training stores the default")
+    @Test("the decoding noise scale multiplies the generator's noise; training chooses one or keeps the given one")
     func noiseScale() throws {
         let (latent, positions) = DecoderToy.data(frames: 400, seed: 4)
         var settings = Self.quickSettings(epochs: 1)
@@ -56,8 +56,16 @@ struct DecoderTrainingTests {
         settings.outputActivation = .identity
         let (decoder, report) = try DecoderTrainer.train(latent: latent, positions: positions, reference: DecoderToy.reference,
                                                          atomIndices: [4, 5, 6, 7], structure: nil, settings: settings)
-        #expect(decoder.configuration.noiseScale == DecoderSettings.defaultDecodingNoiseScale)
-        #expect(report.settings.decodingNoiseScale == DecoderSettings.defaultDecodingNoiseScale)
+        // No scale given: one is chosen among the candidates, reported with every candidate's score.
+        let choice = try #require(report.noiseScaleChoice)
+        #expect(choice.scales == NoiseScaleChoice.candidates && choice.distanceMismatch.count == choice.scales.count)
+        #expect(decoder.configuration.noiseScale == choice.chosen && report.settings.decodingNoiseScale == nil)
+        // A given scale is used as it is, and nothing is chosen.
+        var fixed = settings
+        fixed.decodingNoiseScale = 1.3
+        let (given, givenReport) = try DecoderTrainer.train(latent: latent, positions: positions, reference: DecoderToy.reference,
+                                                            atomIndices: [4, 5, 6, 7], structure: nil, settings: fixed)
+        #expect(given.configuration.noiseScale == 1.3 && givenReport.noiseScaleChoice == nil)
         let query = latent.rows(0..<50)
         func frames(_ scale: Float) -> Matrix {
             decoder.scaleNoise(scale)

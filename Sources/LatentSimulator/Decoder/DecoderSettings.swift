@@ -33,15 +33,11 @@ public struct DecoderSettings: Codable, Sendable, Equatable {
     public var outputActivation: Activation?
     public static let defaultOutputActivation = Activation.tanh
     /// Standard deviation of the generator's noise in decoding, once trained on N(0, I) noise.
-    /// nil → `defaultDecodingNoiseScale`; 1 decodes as trained.
+    /// nil → chosen per model on its training data after training (`NoiseScaleChoice`: the
+    /// candidate whose decoded pair distances best match MD's without more mirror images or
+    /// clashes than at 1); a value fixes it, and 1 decodes as trained.
     public var decodingNoiseScale: Float?
-    /// Why a user might raise it: an adversarially trained generator draws a broad conditional
-    /// distribution too narrowly (on alanine dipeptide the fully extended end of the β basin holds
-    /// 0.6-0.9 of MD's population in most runs). On three seeds' 100 ns models (bench/lss/README.md)
-    /// 1.15 lowers the F(φ, ψ) error of structures decoded from the training MD's own latent points
-    /// (0.37 → 0.32, 0.51 → 0.44, 0.29 → 0.30 kT) and of held-out MD alike; but a decoder trained on
-    /// 1 ns makes more mirror images with it (6.6 % against under 5 %). Until the scale is chosen
-    /// per model on its training data, the default decodes as trained.
+    /// The scale used where none was chosen or given (bundles written before the option existed).
     public static let defaultDecodingNoiseScale: Float = 1
     public static let maximumDecodingNoiseScale: Float = 4
     /// Whether decoded bond lengths are given MD's mean and spread after training
@@ -144,7 +140,6 @@ public struct DecoderSettings: Codable, Sendable, Equatable {
         s.latentBalance = latentBalance ?? DecoderSettings.defaultLatentBalance
         s.outputActivation = outputActivation ?? DecoderSettings.defaultOutputActivation
         s.calibrateBonds = calibrateBonds ?? true
-        s.decodingNoiseScale = decodingNoiseScale ?? DecoderSettings.defaultDecodingNoiseScale
         s.members = members ?? DecoderSettings.defaultMembers
         s.batchSize = min(batchSize ?? min(256, regime.batchSize), max(frames, 2))
         return s

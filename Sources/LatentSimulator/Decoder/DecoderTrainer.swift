@@ -67,7 +67,16 @@ public enum DecoderTrainer {
                 member.run.decoder.releaseBuffers()
             }
         }
-        decoder.scaleNoise(resolved.decodingNoiseScale ?? DecoderSettings.defaultDecodingNoiseScale)
+        // The noise scale is set before the bond calibration is fitted: the calibration must match
+        // the frames as they will be decoded.
+        var noiseChoice: NoiseScaleChoice?
+        if let scale = resolved.decodingNoiseScale {
+            decoder.scaleNoise(scale)
+        } else {
+            noiseChoice = NoiseScaleChoice.choose(decoder: decoder, latent: latent, positions: positions,
+                                                  check: structure, seed: settings.seed)
+            decoder.scaleNoise(noiseChoice?.chosen ?? 1)
+        }
         let first = trained[0]
         var structureReport: StructureReport?, uncalibrated: StructureReport?
         if let structure {
@@ -84,7 +93,7 @@ public enum DecoderTrainer {
             gradientNorm: history.gradientNorm, epochs: history.wasserstein.count,
             restarts: trained.map(\.attempt).max() ?? 0, learningRate: first.learningRate, structure: structureReport,
             settings: resolved, selectedEpoch: history.selectedEpoch, uncalibratedStructure: uncalibrated,
-            memberSelectedEpochs: members > 1 && selected.count == members ? selected : nil)
+            memberSelectedEpochs: members > 1 && selected.count == members ? selected : nil, noiseScaleChoice: noiseChoice)
         decoder.releaseBuffers()
         return (decoder, report)
     }

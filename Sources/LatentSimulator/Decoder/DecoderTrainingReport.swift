@@ -26,13 +26,17 @@ public struct DecoderTrainingReport: Sendable, Codable {
     /// With several members (`DecoderSettings.members`), each member's kept epoch, in member order;
     /// the per-epoch curves, `selectedEpoch` and `learningRate` above are the first member's.
     public var memberSelectedEpochs: [Int]?
-    /// The settings with every default filled in.
+    /// With no `DecoderSettings.decodingNoiseScale` given: every candidate scale's score on the
+    /// training data and the one chosen (`NoiseScaleChoice`); nil when the scale was given.
+    public var noiseScaleChoice: NoiseScaleChoice?
+    /// The settings with every default filled in (`decodingNoiseScale` stays nil when the scale was
+    /// chosen per model: see `noiseScaleChoice`).
     public var settings: DecoderSettings
 
     public init(wasserstein: [Double], criticLoss: [Double], gradientNorm: [Double], epochs: Int, restarts: Int,
                 learningRate: Float, structure: StructureReport?, settings: DecoderSettings,
                 selectedEpoch: Int? = nil, uncalibratedStructure: StructureReport? = nil,
-                memberSelectedEpochs: [Int]? = nil) {
+                memberSelectedEpochs: [Int]? = nil, noiseScaleChoice: NoiseScaleChoice? = nil) {
         self.wasserstein = wasserstein
         self.criticLoss = criticLoss
         self.gradientNorm = gradientNorm
@@ -44,5 +48,6 @@ public struct DecoderTrainingReport: Sendable, Codable {
         self.selectedEpoch = selectedEpoch
         self.uncalibratedStructure = uncalibratedStructure
         self.memberSelectedEpochs = memberSelectedEpochs
+        self.noiseScaleChoice = noiseScaleChoice
     }
 }

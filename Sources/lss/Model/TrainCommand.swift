@@ -66,9 +66,10 @@ struct TrainCommand: ParsableCommand {
                                + "default).", valueName: "W,W,..."))
     var criticLayers: String?
 
-    @Option(help: ArgumentHelp("Standard deviation of the decoder's noise when decoding (it is trained on 1, the "
-                               + "default); above 1 widens a GAN's too narrow conditional spread (1.15 on alanine "
-                               + "dipeptide, bench/lss/README.md).", valueName: "S"))
+    @Option(help: ArgumentHelp("Standard deviation of the decoder's noise when decoding (it is trained on 1). By "
+                               + "default it is chosen after training among 0.9-1.3, as the scale whose decoded pair "
+                               + "distances best match the training frames without more mirror images or clashes; "
+                               + "1 decodes as trained.", valueName: "S"))
     var decoderNoiseScale: Float?
 
     @Option(help: ArgumentHelp("Decoder generators trained independently (side by side on the cores) and mixed in "

@@ -21,6 +21,7 @@ struct TrainingSummary: Encodable {
     var wasserstein: Double?
     var structure: StructureReport?
     var uncalibratedStructure: StructureReport?
+    var noiseScaleChoice: NoiseScaleChoice?
     var seconds: [String: Double]
 
     init(model: LatentSpaceSimulator, path: String) {
@@ -42,6 +43,7 @@ struct TrainingSummary: Encodable {
         wasserstein = metrics.decoder?.wasserstein.last
         structure = metrics.decoder?.structure
         uncalibratedStructure = metrics.decoder?.uncalibratedStructure
+        noiseScaleChoice = metrics.decoder?.noiseScaleChoice
         seconds = metrics.seconds
     }
 
@@ -70,6 +72,13 @@ struct TrainingSummary: Encodable {
         if let raw = uncalibratedStructure {
             lines.append("  before the bond-length calibration: bond-length deviation "
                          + "\(ReportPrinting.number(raw.bondLengthDeviation)) nm, clashes \(ReportPrinting.number(100 * raw.clashFraction))%")
+        }
+        if let choice = noiseScaleChoice {
+            lines.append("decoding noise scale \(ReportPrinting.number(Double(choice.chosen))), chosen on the training frames by "
+                         + "pair-distance mismatch (nm; mirror images + clashes): " + choice.scales.indices.map {
+                             "\(ReportPrinting.number(Double(choice.scales[$0]))): \(ReportPrinting.number(choice.distanceMismatch[$0])) "
+                                 + "(\(ReportPrinting.number(100 * choice.defectFraction[$0]))%)"
+                         }.joined(separator: ", "))
         }
         lines.append("training time: " + seconds.sorted { $0.key < $1.key }.map {
             "\($0.key) \(ReportPrinting.number($0.value)) s"
