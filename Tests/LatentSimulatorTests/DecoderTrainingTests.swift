@@ -58,7 +58,7 @@ struct DecoderTrainingTests {
                                                          atomIndices: [4, 5, 6, 7], structure: nil, settings: settings)
         // No scale given: one is chosen among the candidates, reported with every candidate's score.
         let choice = try #require(report.noiseScaleChoice)
-        #expect(choice.scales == NoiseScaleChoice.candidates && choice.distanceMismatch.count == choice.scales.count)
+        #expect(choice.scales == NoiseScaleChoice.candidates && choice.pairDistanceCRPS.count == choice.scales.count)
         #expect(decoder.configuration.noiseScale == choice.chosen && report.settings.decodingNoiseScale == nil)
         // A given scale is used as it is, and nothing is chosen.
         var fixed = settings

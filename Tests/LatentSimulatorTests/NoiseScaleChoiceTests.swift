@@ -5,8 +5,8 @@ import Testing
 /// A decoder set by hand whose noise is known to be too narrow: atom 3 sits at height
 /// h = 0.2 + 0.002 ψ + σ z above the fixed triangle of atoms 0-2, decoded with σ_G = 0.01 nm, while
 /// MD's σ is 0.0115 nm. Every pair distance is a monotone function of h, so at scale s = 1.15 the
-/// decoded and MD distance distributions are the same (analytically) and any other candidate
-/// scale is farther off.
+/// decoded conditional distribution of every distance given ψ is MD's (analytically), and a
+/// proper scoring rule (the CRPS) is smallest there in expectation.
 @Suite("Decoding noise scale chosen per model on its training data")
 struct NoiseScaleChoiceTests {
     static let generatedSpread: Float = 0.01
@@ -21,8 +21,7 @@ struct NoiseScaleChoiceTests {
         let weight = decoder.network.parameters[0].value, bias = decoder.network.parameters[1].value
         for i in 0..<weight.count { weight.pointer[i] = 0 }
         for (i, value) in base.enumerated() { bias[0, i] = value }
-        // ψ moves atom 3 a little, so that the marginal spread of h is mostly the noise's and the
-        // candidates' mismatches differ by several times their sampling error (20,000 frames).
+        // ψ moves atom 3 a little (the score is conditional on ψ, so this only keeps the toy simple).
         weight[0, 11] = 0.002
         weight[1, 11] = generatedSpread       // the noise moves it too, too little
         return decoder
@@ -41,17 +40,17 @@ struct NoiseScaleChoiceTests {
         return (latent, positions)
     }
 
-    @Test("the scale that makes decoded distances match MD's is chosen, and the decoder is left as it was")
+    @Test("the scale whose decoded distances are distributed as MD's is chosen, and the decoder is left as it was")
     func recoversKnownScale() throws {
         let decoder = try Self.handSetDecoder()
         let (latent, positions) = Self.md(frames: 20_000, spread: 1.15 * Self.generatedSpread, seed: 5)
         let choice = try #require(NoiseScaleChoice.choose(decoder: decoder, latent: latent, positions: positions,
                                                           check: nil, seed: 1))
-        print("mismatch per scale:", zip(choice.scales, choice.distanceMismatch).map { "\($0): \($1)" })
+        print("CRPS per scale:", zip(choice.scales, choice.pairDistanceCRPS).map { "\($0): \($1)" })
         #expect(choice.chosen == 1.15)
         #expect(choice.pairCount == 6 && choice.frameCount == 20_000)
-        // Away from the optimum the mismatch grows on both sides.
-        let at = { (s: Float) in choice.distanceMismatch[choice.scales.firstIndex(of: s)!] }
+        // Away from the optimum the score grows on both sides.
+        let at = { (s: Float) in choice.pairDistanceCRPS[choice.scales.firstIndex(of: s)!] }
         #expect(at(0.9) > at(1) && at(1) > at(1.1) && at(1.1) > at(1.15) && at(1.3) > at(1.2) && at(1.2) > at(1.15))
         #expect((decoder.configuration.noiseScale ?? 1) == 1)
         // MD that is no wider than the generator keeps decoding as trained.

@@ -21,7 +21,9 @@ import TestSupport
         var timescales: [Double?]
         var wasserstein: Double?
         var structure: Structure?
+        var noiseScaleChoice: NoiseChoice?
         struct Structure: Decodable { var clashFraction: Double; var mirrorFraction: Double }
+        struct NoiseChoice: Decodable { var scales: [Double]; var pairDistanceCRPS: [Double]; var defectFraction: [Double]; var chosen: Double }
     }
 
     struct Report: Decodable {
@@ -85,6 +87,13 @@ import TestSupport
         #expect(summary.timescales.prefix(2).allSatisfy { ($0 ?? 0) > 0 })
         let trained = try #require(summary.structure)
         #expect(trained.mirrorFraction < 0.05, "decoded mirror images: \(trained.mirrorFraction)")
+        // The decoding noise scale was chosen on the training frames: the admissible candidate (no more
+        // mirror images or clashes than at 1, plus the tolerance) with the smallest distance mismatch.
+        let noise = try #require(summary.noiseScaleChoice)
+        print("noise scale choice:", noise)
+        let one = try #require(noise.scales.firstIndex(of: 1))
+        let admissible = noise.scales.indices.filter { noise.defectFraction[$0] <= noise.defectFraction[one] + 0.002 }
+        #expect(noise.chosen == noise.scales[admissible.min { noise.pairDistanceCRPS[$0] < noise.pairDistanceCRPS[$1] }!])
 
         // The training MD projected on the slow coordinates: zero mean and unit variance over the
         // training data, and each coordinate's lag-τ autocorrelation equal to its SRV eigenvalue

@@ -34,8 +34,9 @@ public struct DecoderSettings: Codable, Sendable, Equatable {
     public static let defaultOutputActivation = Activation.tanh
     /// Standard deviation of the generator's noise in decoding, once trained on N(0, I) noise.
     /// nil → chosen per model on its training data after training (`NoiseScaleChoice`: the
-    /// candidate whose decoded pair distances best match MD's without more mirror images or
-    /// clashes than at 1); a value fixes it, and 1 decodes as trained.
+    /// candidate whose decoded conditional distributions of pair distances score best against the
+    /// training frames, without more mirror images or clashes than at 1); a value fixes it, and 1
+    /// decodes as trained.
     public var decodingNoiseScale: Float?
     /// The scale used where none was chosen or given (bundles written before the option existed).
     public static let defaultDecodingNoiseScale: Float = 1

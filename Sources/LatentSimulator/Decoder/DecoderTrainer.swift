@@ -69,18 +69,22 @@ public enum DecoderTrainer {
         }
         // The noise scale is set before the bond calibration is fitted: the calibration must match
         // the frames as they will be decoded.
+        let first = trained[0]
+        let calibrates = (resolved.calibrateBonds ?? true) && !(structure?.bonds.isEmpty ?? true)
         var noiseChoice: NoiseScaleChoice?
         if let scale = resolved.decodingNoiseScale {
             decoder.scaleNoise(scale)
         } else {
-            noiseChoice = NoiseScaleChoice.choose(decoder: decoder, latent: latent, positions: positions,
-                                                  check: structure, seed: settings.seed)
+            let fit = structure.map { check in
+                { (d: CoordinateDecoder) in calibration(of: d, run: first.run, check: check, positions: positions) }
+            }
+            noiseChoice = NoiseScaleChoice.choose(decoder: decoder, latent: latent, positions: positions, check: structure,
+                                                  seed: settings.seed, calibration: calibrates ? fit : nil)
             decoder.scaleNoise(noiseChoice?.chosen ?? 1)
         }
-        let first = trained[0]
         var structureReport: StructureReport?, uncalibrated: StructureReport?
         if let structure {
-            if resolved.calibrateBonds ?? true, !structure.bonds.isEmpty {
+            if calibrates {
                 uncalibrated = first.run.evaluateStructure(structure, of: decoder)
                 decoder.calibrate(calibration(of: decoder, run: first.run, check: structure, positions: positions))
             }

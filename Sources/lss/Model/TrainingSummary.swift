@@ -75,8 +75,8 @@ struct TrainingSummary: Encodable {
         }
         if let choice = noiseScaleChoice {
             lines.append("decoding noise scale \(ReportPrinting.number(Double(choice.chosen))), chosen on the training frames by "
-                         + "pair-distance mismatch (nm; mirror images + clashes): " + choice.scales.indices.map {
-                             "\(ReportPrinting.number(Double(choice.scales[$0]))): \(ReportPrinting.number(choice.distanceMismatch[$0])) "
+                         + "the pair distances' CRPS (nm; mirror images + clashes): " + choice.scales.indices.map {
+                             "\(ReportPrinting.number(Double(choice.scales[$0]))): \(ReportPrinting.number(choice.pairDistanceCRPS[$0])) "
                                  + "(\(ReportPrinting.number(100 * choice.defectFraction[$0]))%)"
                          }.joined(separator: ", "))
         }
