@@ -4,7 +4,7 @@ import NeuralNet
 import TestSupport
 import Testing
 
-/// The clash guard decodes clashing frames again: frames that did not clash are untouched (the
+/// The clash guard decodes clashing (or inverted) frames again: frames that did not clash are untouched (the
 /// batch's noise is drawn first, exactly as without the guard), the clashing ones are replaced by
 /// frames that do not clash, and the counts say how many were redrawn.
 @Suite("Clash guard: clashing decoded frames are redrawn")
@@ -57,6 +57,41 @@ struct ClashGuardTests {
         var again = RandomGenerator(seed: 21)
         #expect(decoder.generate(latent: latent, generator: &again).maxAbsoluteDifference(plain) == 0)
         #expect(decoder.redrawnFrames == 0 && decoder.guardedFrames == 0)
+    }
+
+    /// Signed volume (p1 − p0)·((p2 − p0) × (p3 − p0)) of atoms 0-3 of each frame, in Float64.
+    static func volumes(_ frames: Matrix) -> [Double] {
+        (0..<frames.rows).map { r in
+            let row = frames.pointer + r * frames.cols
+            let p = (0..<4).map { i in SIMD3(Double(row[3 * i]), Double(row[3 * i + 1]), Double(row[3 * i + 2])) }
+            let u = p[1] - p[0], v = p[2] - p[0], w = p[3] - p[0]
+            return (u * SIMD3(v.y * w.z - v.z * w.y, v.z * w.x - v.x * w.z, v.x * w.y - v.y * w.x)).sum()
+        }
+    }
+
+    @Test("frames with an inverted chiral centre are redrawn; the others are kept bit for bit")
+    func inverted() throws {
+        let decoder = try CoordinateDecoder(configuration: DecoderMixtureTests.configuration(generators: nil), seed: 12)
+        var random = RandomGenerator(seed: 3)
+        let latent = Matrix.randomNormal(rows: 2_000, cols: 2, generator: &random)
+        var noise = RandomGenerator(seed: 31)
+        let plain = decoder.generate(latent: latent, generator: &noise)
+        // The hand most frames have is the reference's; the others are the "mirror images".
+        let before = Self.volumes(plain)
+        let sign: Double = before.filter { $0 > 0 }.count >= before.count / 2 ? 1 : -1
+        let wrong = Set(before.indices.filter { before[$0] * sign < 0 })
+        #expect(!wrong.isEmpty && wrong.count < 1_000)
+        let centre = StructureCheck.ChiralCentre(centre: 0, first: 1, second: 2, third: 3, referenceSign: sign)
+        decoder.guardClashes(ClashGuard(pairs: [], distance: 0, chiralCentres: [centre]))
+        var same = RandomGenerator(seed: 31)
+        let guarded = decoder.generate(latent: latent, generator: &same)
+        #expect(decoder.redrawnFrames == wrong.count)
+        let kept = Array(Set(0..<2_000).subtracting(wrong)).sorted()
+        #expect(guarded.rows(kept).maxAbsoluteDifference(plain.rows(kept)) == 0)
+        let after = Self.volumes(guarded)
+        let still = after.indices.filter { after[$0] * sign < 0 }
+        #expect(still.count < wrong.count / 4, "\(still.count) of \(wrong.count) frames still inverted")
+        #expect(Set(still).isSubset(of: wrong))
     }
 
     @Test("a guard that every frame violates keeps the frames after its redraws, without looping")

@@ -64,13 +64,15 @@ public final class CoordinateDecoder: ArchivableModel {
     private let predictors: [[Predictor]]
     /// Per worker and generator, the input buffer of the last batch size it saw.
     private var inputs: [[Matrix?]]
-    /// Per row of the latest batch, whether its frame clashed (set by the workers, so the clash
-    /// checks run in parallel with the decoding); kept between calls like the input buffers.
+    /// Per row of the latest batch, whether its frame clashed or inverted a chiral centre (set by
+    /// the workers, so the checks run in parallel with the decoding); kept between calls like the
+    /// input buffers.
     private var clashFlags: [Bool] = []
-    /// Redraws clashing frames when set (`ClashGuard`). Not archived: the model that owns the
+    /// Redraws clashing or inverted frames when set (`ClashGuard`). Not archived: the model that owns the
     /// decoder derives it from its topology (`LatentSpaceSimulator`).
     public private(set) var clashGuard: ClashGuard?
-    /// Frames decoded under the guard, and how many of them clashed and were redrawn, since it was set.
+    /// Frames decoded under the guard, and how many of them clashed or inverted a centre and were
+    /// redrawn, since it was set.
     public private(set) var guardedFrames = 0
     public private(set) var redrawnFrames = 0
 
@@ -181,14 +183,15 @@ public final class CoordinateDecoder: ArchivableModel {
                 DecodingWork(predictors: predictors, inputs: [input], bounds: [r, r + 1], output: output.pointer,
                              width: width, scale: scaling.scale, calibration: configuration.bondCalibration,
                              clashGuard: nil, clashing: nil).run(0)
-                if !clashGuard.clashes(output.pointer + r * width) { break }
+                if !clashGuard.rejects(output.pointer + r * width) { break }
             }
         }
     }
 
     /// Sets (or with nil removes) the clash guard, and restarts its counts.
     public func guardClashes(_ clashGuard: ClashGuard?) {
-        precondition(clashGuard.map { $0.pairs.allSatisfy { $0.second < atomCount } } ?? true,
+        precondition(clashGuard.map { $0.pairs.allSatisfy { $0.second < atomCount }
+                         && $0.chiralCentres.allSatisfy { [$0.centre, $0.first, $0.second, $0.third].allSatisfy { $0 < atomCount } } } ?? true,
                      "guardClashes: the guard is for another set of atoms")
         self.clashGuard = clashGuard
         guardedFrames = 0
@@ -286,7 +289,7 @@ private struct DecodingWork: @unchecked Sendable {
             calibration.apply(to: target, rows: bounds[worker + 1] - bounds[worker])
         }
         if let clashGuard, let clashing {
-            for r in bounds[worker]..<bounds[worker + 1] { clashing[r] = clashGuard.clashes(output + r * width) }
+            for r in bounds[worker]..<bounds[worker + 1] { clashing[r] = clashGuard.rejects(output + r * width) }
         }
     }
 }

@@ -25,6 +25,14 @@ public struct StructureCheck: Codable, Sendable {
     public struct ChiralCentre: Codable, Sendable, Equatable {
         public var centre: Int, first: Int, second: Int, third: Int
         public var referenceSign: Double
+
+        public init(centre: Int, first: Int, second: Int, third: Int, referenceSign: Double) {
+            self.centre = centre
+            self.first = first
+            self.second = second
+            self.third = third
+            self.referenceSign = referenceSign
+        }
     }
 
     public var atomCount: Int

@@ -28,8 +28,9 @@ public struct StructuralValidation: Codable, Sendable {
     /// (`BondLengthCalibration`): then `bonds` tests the calibration's transfer to held-out MD, and
     /// the generator's own bonds are in the training report. nil in reports written before it existed.
     public var bondsCalibrated: Bool?
-    /// Fraction of the decoded synthetic frames that clashed and were decoded again with fresh
-    /// noise (`ClashGuard`); nil when decoding ran without the guard (no topology).
+    /// Fraction of the decoded synthetic frames that clashed or inverted a chiral centre and were
+    /// decoded again with fresh noise (`ClashGuard`); nil when decoding ran without the guard (no
+    /// topology).
     public var redrawnFraction: Double?
     public var md: StructureReport
     public var model: StructureReport

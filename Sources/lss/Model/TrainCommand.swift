@@ -69,8 +69,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Standard deviation of the decoder's noise when decoding (it is trained on 1). By "
                                + "default it is chosen after training among 0.9-1.3, as the scale whose decoded pair "
                                + "distances score best against the training frames (CRPS) without more mirror images "
-                               + "or clashes; "
-                               + "1 decodes as trained.", valueName: "S"))
+                               + "or clashes; 1 decodes as trained.", valueName: "S"))
     var decoderNoiseScale: Float?
 
     @Option(help: ArgumentHelp("Decoder generators trained independently (side by side on the cores) and mixed in "

@@ -67,7 +67,7 @@ enum ValidationText {
                          + (s.bondsCalibrated == true ? " (lengths calibrated to the training MD; lss train reports the generator's own)" : ""))
             lines.append("clashes: MD \(n(100 * s.md.clashFraction))%, LSS \(n(100 * s.model.clashFraction))%; mirror images: "
                          + "MD \(n(100 * s.md.mirrorFraction))%, LSS \(n(100 * s.model.mirrorFraction))%"
-                         + (s.redrawnFraction.map { "; \(n(100 * $0))% of decoded frames clashed and were redrawn" } ?? ""))
+                         + (s.redrawnFraction.map { "; \(n(100 * $0))% of decoded frames clashed or inverted a chiral centre and were redrawn" } ?? ""))
             for p in s.problems { lines.append("  \(p)") }
         }
         if let v = r.novelty {
