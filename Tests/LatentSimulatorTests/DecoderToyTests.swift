@@ -75,6 +75,9 @@ enum DecoderToy {
         // The toy checks the conditional WGAN-GP itself, on raw coordinates; the distance features
         // of the critic (default on, for molecules) are checked by finite differences elsewhere.
         s.criticDistances = false
+        // It checks the generator as trained: the decoding noise scale chosen after training is
+        // checked on its own (NoiseScaleChoiceTests).
+        s.decodingNoiseScale = 1
         return s
     }
 }
