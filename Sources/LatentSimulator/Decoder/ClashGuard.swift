@@ -41,13 +41,12 @@ public struct ClashGuard: Sendable, Equatable {
 
     /// Whether any chiral centre's volume (N − CA)·((C − CA) × (CB − CA)) has the wrong sign.
     func invertsCentre(_ frame: UnsafePointer<Float>) -> Bool {
-        @inline(__always) func p(_ i: Int) -> SIMD3<Float> { SIMD3(frame[3 * i], frame[3 * i + 1], frame[3 * i + 2]) }
-        for c in chiralCentres {
-            let o = p(c.centre), u = p(c.first) - o, v = p(c.second) - o, w = p(c.third) - o
-            let cross = SIMD3(v.y * w.z - v.z * w.y, v.z * w.x - v.x * w.z, v.x * w.y - v.y * w.x)
-            if Double((u * cross).sum()) * c.referenceSign < 0 { return true }
+        @inline(__always) func p(_ i: Int) -> SIMD3<Double> {
+            SIMD3(Double(frame[3 * i]), Double(frame[3 * i + 1]), Double(frame[3 * i + 2]))
         }
-        return false
+        return chiralCentres.contains { c in
+            StructureCheck.volume(p(c.centre), p(c.first), p(c.second), p(c.third)) * c.referenceSign < 0
+        }
     }
 
     /// Whether a frame (3a values, nm) has a pair closer than `distance`.
